@@ -1,0 +1,59 @@
+# threatkg: the two commands are `make demo` and `make test` (see README.md).
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+BIN := bin/threatkg
+
+# The development server (make neo4j, make demo): .neo4j/, Bolt 7687, HTTP 7474.
+# The test server (make test): .neo4j-test/, Bolt 7688, HTTP 7475. Tests wipe
+# their database, so they never use the development server and its data.
+TEST_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
+
+.DEFAULT_GOAL := help
+.PHONY: help build demo test vet unit neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
+
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+build: ## build bin/threatkg
+	$(GO) build -o $(BIN) ./cmd/threatkg
+
+demo: build neo4j ## start the local Neo4j and run threatkg against it
+	@set -a; . .neo4j/env; set +a; \
+	echo "== threatkg doctor"; $(BIN) doctor; \
+	echo; echo "Neo4j Browser: $$NEO4J_HTTP_URL/browser/ (user neo4j, password in .neo4j/password)"; \
+	echo "Use threatkg yourself:  . .neo4j/env && $(BIN) --help"
+
+test: vet test-neo4j ## go vet, then every test against a real local Neo4j (started if needed)
+	@set -a; . .neo4j-test/env; set +a; \
+	THREATKG_REQUIRE_NEO4J=1 $(GO) test -count=1 -timeout 30m -v ./...
+
+vet: ## go vet
+	$(GO) vet ./...
+
+unit: ## unit tests only: no Neo4j needed (integration tests skip)
+	env -u NEO4J_URI -u CI $(GO) test -count=1 ./...
+
+neo4j: ## start (or reuse) the local Neo4j in .neo4j/ and print its settings
+	@scripts/neo4j-local.sh start
+
+neo4j-stop: ## stop the local Neo4j (data is kept)
+	@scripts/neo4j-local.sh stop
+
+neo4j-status: ## is the local Neo4j running?
+	@scripts/neo4j-local.sh status
+
+neo4j-logs: ## show the local Neo4j's log
+	@scripts/neo4j-local.sh logs
+
+neo4j-env: ## print the export lines of the local Neo4j
+	@scripts/neo4j-local.sh env
+
+test-neo4j: ## start (or reuse) the test Neo4j in .neo4j-test/
+	@$(TEST_NEO4J) scripts/neo4j-local.sh start >/dev/null
+
+test-neo4j-stop: ## stop the test Neo4j
+	@$(TEST_NEO4J) scripts/neo4j-local.sh stop
+
+clean: ## remove build output (not the Neo4j servers: make neo4j-stop, then rm -rf .neo4j)
+	rm -rf bin

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/graph/graphtest"
+)
+
+func envOf(c graph.Config) map[string]string {
+	return map[string]string{graph.EnvURI: c.URI, graph.EnvUsername: c.Username, graph.EnvPassword: c.Password, graph.EnvDatabase: c.Database}
+}
+
+func TestDoctorHealthy(t *testing.T) {
+	graphtest.Open(t) // claims the shared test database for this process
+	env := envOf(graphtest.Get(t).Config)
+
+	code, out, errOut := runCLI(t, env, "", "doctor")
+	if code != exitOK {
+		t.Fatalf("doctor: exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"status", "ok", "version", "5.26.", "edition", "database", "schema"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, errOut = runCLI(t, env, "", "doctor", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("doctor --format json: exit %d, stderr %q", code, errOut)
+	}
+	var report doctorReport
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("doctor json: %v\n%s", err, out)
+	}
+	if !report.Healthy || report.Server == nil || !strings.HasPrefix(report.Server.Version, "5.26.") || report.Database != env[graph.EnvDatabase] {
+		t.Errorf("doctor json report: %+v", report)
+	}
+}
+
+func TestDoctorPasswordFromStdin(t *testing.T) {
+	graphtest.Open(t)
+	env := envOf(graphtest.Get(t).Config)
+	password := env[graph.EnvPassword]
+	delete(env, graph.EnvPassword)
+	code, _, errOut := runCLI(t, env, password+"\n", "--password-stdin", "doctor")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestDoctorUnavailableExits3 runs doctor against the real server with a
+// wrong password, a missing database, and a port where nothing listens.
+func TestDoctorUnavailableExits3(t *testing.T) {
+	graphtest.Open(t)
+	good := envOf(graphtest.Get(t).Config)
+	tests := []struct {
+		name    string
+		change  map[string]string
+		wantErr string
+	}{
+		// One wrong password only: the server locks a user out after three.
+		{"wrong password", map[string]string{graph.EnvPassword: "not-the-password"}, "refused the credentials"},
+		{"missing database", map[string]string{graph.EnvDatabase: "nosuchdb"}, `database "nosuchdb" does not exist`},
+		{"nothing listening", map[string]string{graph.EnvURI: "neo4j://127.0.0.1:" + freePort(t)}, "cannot reach Neo4j"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			for k, v := range good {
+				env[k] = v
+			}
+			for k, v := range tt.change {
+				env[k] = v
+			}
+			start := time.Now()
+			code, out, errOut := runCLI(t, env, "", "doctor")
+			elapsed := time.Since(start)
+			if code != exitUnavailable {
+				t.Errorf("exit %d, want %d", code, exitUnavailable)
+			}
+			if elapsed > 10*time.Second {
+				t.Errorf("took %v, want under 10s", elapsed)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.wantErr) || strings.Contains(errOut, "goroutine") {
+				t.Errorf("stderr = %q, want one line containing %q", errOut, tt.wantErr)
+			}
+			if strings.Contains(errOut, good[graph.EnvPassword]) {
+				t.Error("stderr leaks the password")
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		})
+	}
+}
+
+func TestDoctorJSONReportsFailure(t *testing.T) {
+	env := map[string]string{graph.EnvURI: "bolt://127.0.0.1:" + freePort(t)}
+	code, out, _ := runCLI(t, env, "", "doctor", "--format", "json")
+	if code != exitUnavailable {
+		t.Fatalf("exit %d", code)
+	}
+	var report doctorReport
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if report.Healthy || !strings.Contains(report.Error, "cannot reach Neo4j") {
+		t.Errorf("report = %+v", report)
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}

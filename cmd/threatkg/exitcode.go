@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/threatkg/threatkg/graph"
+)
+
+// Exit codes. They are decided here and nowhere else, and documented in
+// README.md ("Exit codes").
+const (
+	exitOK          = 0 // success, including a query with no rows
+	exitError       = 1 // runtime error: the server failed a query, a file could not be written, ...
+	exitUsage       = 2 // invalid usage or invalid input: bad flags, bad files; nothing was written
+	exitUnavailable = 3 // the database is unreachable, refused the credentials, or does not exist
+)
+
+// usageError marks an error as the user's to fix before anything runs.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// commandError wraps what a command's RunE returned, so that exitCode can
+// tell an error of the command from one cobra raised while parsing the
+// command line (which is always a usage error).
+type commandError struct{ err error }
+
+func (e *commandError) Error() string { return e.err.Error() }
+func (e *commandError) Unwrap() error { return e.err }
+
+// exitCode maps an error to the process exit code.
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var connErr *graph.ConnectError
+	if errors.As(err, &connErr) {
+		if connErr.Kind == graph.InvalidConfig {
+			return exitUsage
+		}
+		return exitUnavailable
+	}
+	var usage *usageError
+	if errors.As(err, &usage) {
+		return exitUsage
+	}
+	var cmdErr *commandError
+	if !errors.As(err, &cmdErr) {
+		// Raised by cobra before the command ran: unknown command or flag,
+		// wrong number of arguments, a missing required flag.
+		return exitUsage
+	}
+	return exitError
+}
+
+// printError writes the error as one line on stderr.
+func printError(w io.Writer, err error) {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if errors.Is(err, context.Canceled) {
+		msg = "interrupted; nothing more was written"
+	}
+	fmt.Fprintf(w, "threatkg: %s\n", msg)
+}

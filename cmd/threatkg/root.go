@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatkg/threatkg/graph"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; a
+// plain build reports the module version or "dev".
+var version = ""
+
+func versionString() string {
+	v := version
+	if v == "" {
+		v = "dev"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+	}
+	return fmt.Sprintf("%s (%s, %s/%s)", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+type ioStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// globalOptions are the connection settings every command shares. Flags
+// override the environment, which overrides the defaults. The password is
+// never a flag value: it comes from NEO4J_PASSWORD or --password-stdin.
+type globalOptions struct {
+	io     ioStreams
+	getenv func(string) string
+
+	uri           string
+	username      string
+	database      string
+	passwordStdin bool
+
+	resolved *graph.Config // set by the first config call: stdin is read once
+}
+
+// config resolves the connection settings (once: stdin can be read only once).
+func (g *globalOptions) config() (graph.Config, error) {
+	if g.resolved != nil {
+		return *g.resolved, nil
+	}
+	cfg := graph.ConfigFromEnv(g.getenv)
+	if g.uri != "" {
+		cfg.URI = g.uri
+	}
+	if g.username != "" {
+		cfg.Username = g.username
+	}
+	if g.database != "" {
+		cfg.Database = g.database
+	}
+	if g.passwordStdin {
+		line, err := bufio.NewReader(g.io.In).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return cfg, usageErrorf("--password-stdin: read the password from standard input: %w", err)
+		}
+		cfg.Password = strings.TrimRight(line, "\r\n")
+		if cfg.Password == "" {
+			return cfg, usageErrorf("--password-stdin: standard input is empty; pipe the password in, e.g. threatkg --password-stdin doctor < passwordfile")
+		}
+	}
+	g.resolved = &cfg
+	return cfg, nil
+}
+
+// connect opens a client with the resolved settings; the caller closes it.
+func (g *globalOptions) connect(ctx context.Context) (*graph.Client, error) {
+	cfg, err := g.config()
+	if err != nil {
+		return nil, err
+	}
+	return graph.Open(ctx, cfg, graph.WithUserAgent("threatkg/"+strings.Fields(versionString())[0]))
+}
+
+const rootLong = `threatkg builds a threat-actor knowledge graph in Neo4j from analysts' sources
+(annotated news articles, STIX 2.1 bundles such as MITRE ATT&CK), with the
+source and quote of every claim, and answers questions about it with canned,
+parameterised Cypher queries.
+
+Connection settings come from flags, else the environment, else defaults:
+  --uri        NEO4J_URI        neo4j://localhost:7687  (bolt://, neo4j://, +s and +ssc TLS schemes)
+  --username   NEO4J_USERNAME   neo4j
+  --database   NEO4J_DATABASE   neo4j
+  (no flag)    NEO4J_PASSWORD   the password; or pipe it in with --password-stdin
+
+A local server for trying threatkg: 'make neo4j' starts one and prints the
+export lines for it.
+
+Exit codes: 0 success (also when a query has no rows), 1 runtime error,
+2 invalid usage or input (nothing written), 3 database unreachable,
+credentials refused or database missing.`
+
+// newRootCmd builds the command tree.
+func newRootCmd(streams ioStreams, getenv func(string) string) *cobra.Command {
+	g := &globalOptions{io: streams, getenv: getenv}
+	root := &cobra.Command{
+		Use:           "threatkg",
+		Short:         "Build and query a threat-actor knowledge graph in Neo4j",
+		Long:          rootLong,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Example: `  make neo4j && . .neo4j/env   # a local Neo4j, and its settings in the environment
+  threatkg doctor                # check the connection and the schema
+  threatkg --uri neo4j+s://xxxx.databases.neo4j.io --password-stdin doctor < pw.txt`,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetVersionTemplate("threatkg {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErrorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.uri, "uri", "", "Neo4j URI (env NEO4J_URI, default "+graph.DefaultURI+")")
+	pf.StringVar(&g.username, "username", "", "Neo4j user (env NEO4J_USERNAME, default "+graph.DefaultUsername+")")
+	pf.StringVar(&g.database, "database", "", "Neo4j database (env NEO4J_DATABASE, default "+graph.DefaultDatabase+")")
+	pf.BoolVar(&g.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env NEO4J_PASSWORD)")
+
+	root.AddCommand(newDoctorCmd(g), newSchemaCmd(g))
+	markCommandErrors(root)
+	return root
+}
+
+// markCommandErrors wraps every RunE so that exitCode can tell the command's
+// own errors from cobra's parsing errors.
+func markCommandErrors(c *cobra.Command) {
+	if c.RunE != nil {
+		runE := c.RunE
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := runE(cmd, args); err != nil {
+				return &commandError{err: err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markCommandErrors(sub)
+	}
+}
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, streams ioStreams, getenv func(string) string) int {
+	root := newRootCmd(streams, getenv)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		printError(streams.ErrOut, err)
+	}
+	return exitCode(err)
+}

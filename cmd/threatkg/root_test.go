@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/threatkg/threatkg/graph"
+)
+
+// runCLI runs the command line as main does and returns exit code, stdout
+// and stderr.
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, ioStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut},
+		func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"success", nil, exitOK},
+		{"runtime error in a command", &commandError{err: errors.New("boom")}, exitError},
+		{"usage error in a command", &commandError{err: usageErrorf("bad --format")}, exitUsage},
+		{"cobra parse error", errors.New(`unknown command "x" for "threatkg"`), exitUsage},
+		{"unreachable", &commandError{err: fmt.Errorf("doctor: %w", &graph.ConnectError{Kind: graph.Unreachable})}, exitUnavailable},
+		{"auth", &commandError{err: &graph.ConnectError{Kind: graph.AuthFailed}}, exitUnavailable},
+		{"no database", &commandError{err: &graph.ConnectError{Kind: graph.DatabaseNotFound}}, exitUnavailable},
+		{"invalid uri", &commandError{err: &graph.ConnectError{Kind: graph.InvalidConfig}}, exitUsage},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("%s: exitCode = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	env := map[string]string{graph.EnvURI: "bolt://env:7687", graph.EnvUsername: "envuser", graph.EnvPassword: "envpw", graph.EnvDatabase: "envdb"}
+	tests := []struct {
+		name  string
+		opts  globalOptions
+		stdin string
+		want  graph.Config
+	}{
+		{"environment", globalOptions{}, "", graph.Config{URI: "bolt://env:7687", Username: "envuser", Password: "envpw", Database: "envdb"}},
+		{"flags win", globalOptions{uri: "neo4j://flag", username: "flaguser", database: "flagdb"}, "",
+			graph.Config{URI: "neo4j://flag", Username: "flaguser", Password: "envpw", Database: "flagdb"}},
+		{"password from stdin", globalOptions{passwordStdin: true}, "s3cret\r\nignored\n",
+			graph.Config{URI: "bolt://env:7687", Username: "envuser", Password: "s3cret", Database: "envdb"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := tt.opts
+			g.getenv = func(k string) string { return env[k] }
+			g.io = ioStreams{In: strings.NewReader(tt.stdin)}
+			got, err := g.config()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	tests := []struct {
+		args    []string
+		stdin   string
+		wantErr string
+	}{
+		{[]string{"nosuchcommand"}, "", `unknown command "nosuchcommand"`},
+		{[]string{"doctor", "--bogus"}, "", "unknown flag: --bogus"},
+		{[]string{"doctor", "extra-arg"}, "", "unknown command"},
+		{[]string{"doctor", "--format", "xml"}, "", `--format "xml" is not one of: table, json`},
+		{[]string{"--uri", "http://localhost:7474", "doctor"}, "", `unsupported scheme "http"`},
+		{[]string{"--password-stdin", "doctor"}, "", "standard input is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, tt.stdin, tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d", code, exitUsage)
+			}
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q does not contain %q", errOut, tt.wantErr)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("stderr is not one line: %q", errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %q", out)
+			}
+		})
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "", "--version")
+	if code != 0 || !strings.HasPrefix(out, "threatkg ") {
+		t.Errorf("--version: exit %d, out %q", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "", "--help")
+	for _, want := range []string{"NEO4J_URI", "NEO4J_PASSWORD", "--password-stdin", "doctor", "Exit codes"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("--help (exit %d) does not mention %s", code, want)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func newSchemaCmd(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "schema",
+		Short: "Manage threatkg's schema (constraints) in Neo4j",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "apply",
+		Short: "Create threatkg's constraints where they are missing (idempotent)",
+		Long: `Creates the uniqueness constraints of threatkg's declared model where they are
+missing. Every load does this first by itself; run it by hand to prepare an
+empty database.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSchemaApply(cmd.Context(), g)
+		},
+	})
+	return cmd
+}
+
+func runSchemaApply(ctx context.Context, g *globalOptions) error {
+	client, err := g.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer client.Close(context.Background())
+	if err := client.ApplySchema(ctx); err != nil {
+		return err
+	}
+	status, err := client.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.io.ErrOut, "schema: %d constraints present\n", len(status.Present))
+	return nil
+}

@@ -1,0 +1,145 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/graph/graphtest"
+)
+
+// TestServerIsNeo4j526 proves the integration tests run against a real
+// Neo4j 5.26 server, and prints which one.
+func TestServerIsNeo4j526(t *testing.T) {
+	c := graphtest.Open(t)
+	info, err := c.ServerInfo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("integration tests run against Neo4j %s %s at %s (%s)", info.Version, info.Edition, info.Address, graphtest.Get(t).Source)
+	if !strings.HasPrefix(info.Version, "5.26.") {
+		t.Errorf("server version %q, want 5.26.x", info.Version)
+	}
+	if info.Edition == "" {
+		t.Error("server edition is empty")
+	}
+}
+
+func TestOpenFailsFastWithConnectError(t *testing.T) {
+	good := graphtest.Get(t).Config
+	tests := []struct {
+		name string
+		cfg  graph.Config
+		kind graph.ConnectErrorKind
+	}{
+		{"unknown user", withUser(good, "threatkg-no-such-user"), graph.AuthFailed},
+		{"missing database", withDatabase(good, "threatkgnosuchdb"), graph.DatabaseNotFound},
+		{"nothing listening", withURI(good, "neo4j://127.0.0.1:"+freePort(t)), graph.Unreachable},
+		{"bolt scheme, nothing listening", withURI(good, "bolt://127.0.0.1:"+freePort(t)), graph.Unreachable},
+		{"TLS against a plain server", withURI(good, strings.Replace(good.URI, "neo4j://", "neo4j+ssc://", 1)), graph.Unreachable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			c, err := graph.Open(context.Background(), tt.cfg)
+			if err == nil {
+				c.Close(context.Background())
+				t.Fatal("Open succeeded")
+			}
+			var ce *graph.ConnectError
+			if !errors.As(err, &ce) || ce.Kind != tt.kind {
+				t.Fatalf("Open() = %v (%T), want ConnectError kind %d", err, err, tt.kind)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v, want under 10s", d)
+			}
+			t.Logf("%s", err)
+		})
+	}
+}
+
+func TestApplySchemaIsIdempotent(t *testing.T) {
+	c := graphtest.Open(t)
+	ctx := context.Background()
+	graphtest.Run(t, c, "DROP CONSTRAINT threatkg_entity_uid IF EXISTS", nil)
+	before, err := c.SchemaStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Complete() {
+		t.Fatal("schema reported complete after dropping a constraint")
+	}
+	for i := 0; i < 2; i++ {
+		if err := c.ApplySchema(ctx); err != nil {
+			t.Fatalf("apply %d: %v", i+1, err)
+		}
+	}
+	after, err := c.SchemaStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.Complete() || len(after.Present) != len(graph.Declared.Constraints()) {
+		t.Errorf("after apply: %+v", after)
+	}
+	// The constraint really enforces uniqueness.
+	graphtest.Wipe(t, c)
+	graphtest.Run(t, c, "CREATE (:Entity {uid: 'x'})", nil)
+	err = graphtest.Exec(c, "CREATE (:Entity {uid: 'x'})", nil)
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("second Entity with the same uid: err = %v, want a constraint violation", err)
+	}
+}
+
+// TestBrowserIsServed fetches Neo4j Browser from the test server.
+func TestBrowserIsServed(t *testing.T) {
+	srv := graphtest.Get(t)
+	if srv.HTTPURL == "" {
+		if graphtest.Required() {
+			t.Fatal("the test server's HTTP address is unknown: set NEO4J_HTTP_URL")
+		}
+		t.Skip("NEO4J_HTTP_URL is not set")
+	}
+	body := httpGet(t, srv.HTTPURL+"/browser/")
+	if !strings.Contains(body, "<title>Neo4j Browser</title>") {
+		t.Errorf("%s/browser/ is not Neo4j Browser; got %.200q", srv.HTTPURL, body)
+	}
+}
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	return string(b)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}
+
+func withUser(c graph.Config, u string) graph.Config     { c.Username = u; return c }
+func withDatabase(c graph.Config, d string) graph.Config { c.Database = d; return c }
+func withURI(c graph.Config, u string) graph.Config      { c.URI = u; return c }

@@ -1,0 +1,257 @@
+// Package graphtest gives integration tests a real Neo4j, the way users get
+// one:
+//
+//  1. NEO4J_URI (with NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE) when set;
+//     `make test` sets them for its own local server (.neo4j-test, port 7688);
+//  2. otherwise a Neo4j 5.26 container started with testcontainers-go, when a
+//     Docker engine answers;
+//  3. otherwise the test is skipped, except that it fails when CI=true or
+//     THREATKG_REQUIRE_NEO4J=1, so CI can never pass without running it.
+//
+// All tests of one `go test` process share one server. Test processes of
+// different packages take turns through a file lock, because they wipe the
+// database between tests; and the helper refuses to wipe a database that holds
+// data it did not create (see Open).
+package graphtest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/testcontainers/testcontainers-go"
+	tcneo4j "github.com/testcontainers/testcontainers-go/modules/neo4j"
+
+	"github.com/threatkg/threatkg/graph"
+)
+
+// Image is the Neo4j image the container route runs.
+const Image = "neo4j:5.26-community"
+
+// sentinelIndex marks a database as the tests' own: an index, so it adds no
+// node or relationship that a test would count.
+const sentinelIndex = "threatkg_test_sentinel"
+
+// Server is the Neo4j the tests of this process share.
+type Server struct {
+	Config graph.Config
+	// HTTPURL is the server's HTTP address (Neo4j Browser), "" if unknown.
+	HTTPURL string
+	// Source says where the server came from: "NEO4J_URI" or "testcontainers".
+	Source string
+}
+
+var (
+	once      sync.Once
+	server    Server
+	setupErr  error
+	claimOnce sync.Once
+	claimErr  error
+)
+
+// Required reports whether a missing Neo4j must fail the test instead of
+// skipping it.
+func Required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("THREATKG_REQUIRE_NEO4J") == "1"
+}
+
+// Get returns the shared server, starting a container if needed, or skips
+// (fails when Required) when there is none.
+func Get(t testing.TB) Server {
+	t.Helper()
+	once.Do(func() { server, setupErr = setup() })
+	if setupErr != nil {
+		if Required() {
+			t.Fatalf("no Neo4j for this integration test, and one is required (CI=true or THREATKG_REQUIRE_NEO4J=1): %v", setupErr)
+		}
+		t.Skipf("no Neo4j: %v (run 'make test', or set NEO4J_URI)", setupErr)
+	}
+	return server
+}
+
+func setup() (Server, error) {
+	if os.Getenv(graph.EnvURI) != "" {
+		cfg := graph.ConfigFromEnv(os.Getenv)
+		return Server{Config: cfg, HTTPURL: os.Getenv("NEO4J_HTTP_URL"), Source: graph.EnvURI}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if reason := dockerUnavailable(ctx); reason != "" {
+		return Server{}, fmt.Errorf("NEO4J_URI is not set and Docker is not available (%s)", reason)
+	}
+	password := randomPassword()
+	// The container is removed by testcontainers' reaper when this test
+	// process exits: Get has no end of its own to terminate it from.
+	ctr, err := tcneo4j.Run(ctx, Image, tcneo4j.WithAdminPassword(password))
+	if err != nil {
+		return Server{}, fmt.Errorf("start %s container: %w", Image, err)
+	}
+	uri, err := ctr.BoltUrl(ctx)
+	if err != nil {
+		return Server{}, fmt.Errorf("container bolt address: %w", err)
+	}
+	httpURL, err := ctr.PortEndpoint(ctx, "7474/tcp", "http")
+	if err != nil {
+		return Server{}, fmt.Errorf("container http address: %w", err)
+	}
+	cfg := graph.Config{URI: uri, Username: "neo4j", Password: password, Database: graph.DefaultDatabase}
+	return Server{Config: cfg, HTTPURL: httpURL, Source: "testcontainers"}, nil
+}
+
+// dockerUnavailable returns why no Docker engine can be used, or "".
+func dockerUnavailable(ctx context.Context) (reason string) {
+	defer func() {
+		// The provider panics on some broken set-ups; that means "no Docker".
+		if r := recover(); r != nil {
+			reason = fmt.Sprint(r)
+		}
+	}()
+	p, err := testcontainers.ProviderDocker.GetProvider()
+	if err != nil {
+		return err.Error()
+	}
+	defer p.Close()
+	if err := p.Health(ctx); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return "tk-" + hex.EncodeToString(b)
+}
+
+// Open returns a client of the shared server, closed when the test ends.
+// The first call in a process waits for the database lock (other test
+// processes may be using the same server) and checks that the database is
+// the tests' own: empty, or marked by an earlier test run. It refuses to
+// touch a database holding anything else, so pointing NEO4J_URI at a real
+// graph cannot destroy it.
+func Open(t testing.TB) *graph.Client {
+	t.Helper()
+	srv := Get(t)
+	ctx := context.Background()
+	client, err := graph.Open(ctx, srv.Config)
+	if err != nil {
+		t.Fatalf("connect to the test Neo4j (%s): %v", srv.Source, err)
+	}
+	t.Cleanup(func() { _ = client.Close(context.Background()) })
+	claimOnce.Do(func() { claimErr = claim(ctx, client) })
+	if claimErr != nil {
+		t.Fatal(claimErr)
+	}
+	return client
+}
+
+// OpenClean is Open followed by Wipe: the test starts from an empty graph.
+func OpenClean(t testing.TB) *graph.Client {
+	t.Helper()
+	c := Open(t)
+	Wipe(t, c)
+	return c
+}
+
+func claim(ctx context.Context, c *graph.Client) error {
+	if err := lockDatabase(c.URI() + "/" + c.Database()); err != nil {
+		return fmt.Errorf("lock the test database: %w", err)
+	}
+	marked, err := hasSentinel(ctx, c)
+	if err != nil {
+		return err
+	}
+	if marked {
+		return nil
+	}
+	counts, err := c.Counts(ctx)
+	if err != nil {
+		return fmt.Errorf("count the test database: %w", err)
+	}
+	if counts.Nodes > 0 {
+		return fmt.Errorf("refusing to run integration tests against %s database %q: it holds %d nodes the tests did not create, and tests wipe it; point NEO4J_URI at a scratch server (make test starts one)",
+			c.URI(), c.Database(), counts.Nodes)
+	}
+	return run(ctx, c, fmt.Sprintf("CREATE INDEX %s IF NOT EXISTS FOR (n:ThreatkgTestSentinel) ON (n.id)", sentinelIndex), nil)
+}
+
+func hasSentinel(ctx context.Context, c *graph.Client) (bool, error) {
+	s := c.Driver().NewSession(ctx, neo4j.SessionConfig{DatabaseName: c.Database(), AccessMode: neo4j.AccessModeRead})
+	defer s.Close(ctx)
+	res, err := s.Run(ctx, "SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) AS n", map[string]any{"name": sentinelIndex})
+	if err != nil {
+		return false, fmt.Errorf("show indexes: %w", err)
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return false, fmt.Errorf("show indexes: %w", err)
+	}
+	n, _ := rec.Values[0].(int64)
+	return n > 0, nil
+}
+
+// Wipe deletes every node and relationship of the test database (schema is
+// kept). Only call it on a client from Open.
+func Wipe(t testing.TB, c *graph.Client) {
+	t.Helper()
+	err := run(context.Background(), c, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
+	if err != nil {
+		t.Fatalf("wipe the test database: %v", err)
+	}
+}
+
+// Run executes one auto-commit statement on the test database, for test
+// set-up and inspection.
+func Run(t testing.TB, c *graph.Client, cypher string, params map[string]any) []map[string]any {
+	t.Helper()
+	ctx := context.Background()
+	s := c.Driver().NewSession(ctx, neo4j.SessionConfig{DatabaseName: c.Database()})
+	defer s.Close(ctx)
+	res, err := s.Run(ctx, cypher, params)
+	if err != nil {
+		t.Fatalf("run %q: %v", oneLine(cypher), err)
+	}
+	var rows []map[string]any
+	for res.Next(ctx) {
+		rows = append(rows, res.Record().AsMap())
+	}
+	if err := res.Err(); err != nil {
+		t.Fatalf("run %q: %v", oneLine(cypher), err)
+	}
+	return rows
+}
+
+// Exec executes one auto-commit statement and returns its error, for tests
+// that expect one.
+func Exec(c *graph.Client, cypher string, params map[string]any) error {
+	return run(context.Background(), c, cypher, params)
+}
+
+func run(ctx context.Context, c *graph.Client, cypher string, params map[string]any) error {
+	s := c.Driver().NewSession(ctx, neo4j.SessionConfig{DatabaseName: c.Database()})
+	defer s.Close(ctx)
+	res, err := s.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return err
+}
+
+// lockDatabase takes an exclusive lock, held until the process exits, on a
+// file named after the server and database.
+func lockDatabase(key string) error {
+	sum := sha256.Sum256([]byte(key))
+	path := filepath.Join(os.TempDir(), "threatkg-test-neo4j-"+hex.EncodeToString(sum[:8])+".lock")
+	return lockFile(path)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,294 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// PropertyType is the type of a declared property, as the loaders must
+// provide it and as it is stored in Neo4j.
+type PropertyType string
+
+// The property types the model uses.
+const (
+	String     PropertyType = "string"
+	StringList PropertyType = "string[]"
+	Date       PropertyType = "date" // stored as an ISO 8601 string (YYYY, YYYY-MM or YYYY-MM-DD): sources are often vague
+	Integer    PropertyType = "integer"
+	Boolean    PropertyType = "boolean"
+)
+
+// Property is one declared property of a label or relationship type.
+type Property struct {
+	Name        string
+	Type        PropertyType
+	Description string
+}
+
+// NodeType declares one entity label. Every entity node also carries the
+// base label EntityLabel and is identified by its uid.
+type NodeType struct {
+	Label string
+	// STIXType is the STIX 2.1 object type whose id shape the uid takes
+	// ("threat-actor--<uuid>"), so that STIX import and export map 1:1.
+	STIXType    string
+	Description string
+	// Properties beyond the common ones (uid, name, aliases, description).
+	Properties []Property
+	// Color is the Neo4j Browser fill colour for this label.
+	Color string
+}
+
+// RelType declares one relationship type and the endpoint labels it allows.
+type RelType struct {
+	Type        string
+	Description string
+	From, To    []string
+	Properties  []Property
+}
+
+// Allows reports whether the model allows (from)-[t]->(to).
+func (r RelType) Allows(from, to string) bool {
+	return contains(r.From, from) && contains(r.To, to)
+}
+
+// Model is the whole declared graph model.
+type Model struct {
+	Nodes []NodeType
+	Rels  []RelType
+}
+
+// Labels and names shared by every part of threatkg. Only the model spells
+// labels; everything else asks the model.
+const (
+	EntityLabel = "Entity" // base label of every entity node; key: uid
+	ReportLabel = "Report" // a source document; key: uid
+	KeyProperty = "uid"
+	// MentionsType links a Report to every entity it names.
+	MentionsType = "MENTIONS"
+	// ReportedType: a news outlet or publisher reported an event.
+	ReportedType = "REPORTED"
+)
+
+// CommonProperties are carried by every entity node.
+var CommonProperties = []Property{
+	{Name: "uid", Type: String, Description: "STIX-shaped id: <stix-type>--<UUIDv5 of type and normalised name>; unique across the graph"},
+	{Name: "name", Type: String, Description: "canonical name"},
+	{Name: "aliases", Type: StringList, Description: "other names the sources use"},
+	{Name: "description", Type: String, Description: "one or two sentences an analyst would write"},
+}
+
+// ClaimProperties are carried by every relationship that a source asserts:
+// provenance lives on the claim itself (see docs/model.md).
+var ClaimProperties = []Property{
+	{Name: "sources", Type: StringList, Description: "uids of the Reports that assert this claim"},
+	{Name: "quotes", Type: StringList, Description: "evidence quotes, one per source, aligned with sources"},
+}
+
+var (
+	actorLabels  = []string{"ThreatActor", "Person", "Organization", "Government", "Country"}
+	targetLabels = []string{"Person", "Organization", "Government", "Country", "Sector", "Agreement"}
+)
+
+// Declared is threatkg's graph model. Constraints, MERGE statements, input
+// validation, docs/model.md and the Browser style are all derived from it.
+var Declared = Model{
+	Nodes: []NodeType{
+		{Label: "ThreatActor", STIXType: "intrusion-set", Color: "#D64545",
+			Description: "a hacking group or intrusion set (APT10, menuPass)",
+			Properties: []Property{
+				{Name: "first_seen", Type: Date, Description: "earliest activity the sources name"},
+			}},
+		{Label: "Person", STIXType: "identity", Color: "#F2A93B",
+			Description: "an individual: a hacker, an official, an expert",
+			Properties: []Property{
+				{Name: "role", Type: String, Description: "title or role as the source gives it"},
+				{Name: "nationality", Type: String, Description: "as the source gives it"},
+			}},
+		{Label: "Organization", STIXType: "identity", Color: "#4C8BF5",
+			Description: "a company, agency, institute, news outlet or group of victims",
+			Properties: []Property{
+				{Name: "kind", Type: String, Description: "agency, company, think-tank, news-outlet, victim-group, ..."},
+				{Name: "count", Type: Integer, Description: "for a victim group: how many the source counts"},
+			}},
+		{Label: "Government", STIXType: "identity", Color: "#7B61FF",
+			Description: "a national government or bloc acting as a party (the US government, the EU)"},
+		{Label: "Country", STIXType: "location", Color: "#2EAD6B",
+			Description: "a country as a place",
+			Properties: []Property{
+				{Name: "iso2", Type: String, Description: "ISO 3166-1 alpha-2 code"},
+			}},
+		{Label: "Sector", STIXType: "identity", Color: "#13A8A8",
+			Description: "an industry sector (banking, aerospace)"},
+		{Label: "Campaign", STIXType: "campaign", Color: "#E8618C",
+			Description: "a set of intrusions over a period",
+			Properties: []Property{
+				{Name: "start", Type: Date, Description: "when it began"},
+				{Name: "end", Type: Date, Description: "when it ended, if known"},
+			}},
+		{Label: "Agreement", STIXType: "x-threatkg-agreement", Color: "#8D6E63",
+			Description: "a treaty, accord or commitment between governments",
+			Properties: []Property{
+				{Name: "date", Type: Date, Description: "when it was agreed"},
+			}},
+		{Label: "LegalAction", STIXType: "x-threatkg-legal-action", Color: "#5C6BC0",
+			Description: "an indictment, charge, sanction or other legal step",
+			Properties: []Property{
+				{Name: "kind", Type: String, Description: "indictment, charge, sanction, ..."},
+				{Name: "date", Type: Date, Description: "when it was brought"},
+				{Name: "status", Type: String, Description: "e.g. announced, expected"},
+			}},
+	},
+	Rels: []RelType{
+		{Type: "AFFILIATED_WITH", Description: "a member of, or works with, a group",
+			From: []string{"Person", "Organization", "ThreatActor"}, To: []string{"ThreatActor", "Organization", "Government"}},
+		{Type: "ATTRIBUTED_TO", Description: "an actor or campaign acts on behalf of a sponsor",
+			From: []string{"ThreatActor", "Campaign", "Person"}, To: []string{"Government", "Country", "Organization", "ThreatActor"}},
+		{Type: "CONDUCTED", Description: "an actor or person carried out a campaign",
+			From: []string{"ThreatActor", "Person"}, To: []string{"Campaign"}},
+		{Type: "TARGETED", Description: "an actor or campaign attacked, hacked or stole from a victim",
+			From: []string{"ThreatActor", "Campaign", "Person"}, To: targetLabels},
+		{Type: "CHARGED_IN", Description: "a person or group is named as defendant in a legal action",
+			From: []string{"Person", "ThreatActor", "Organization"}, To: []string{"LegalAction"}},
+		{Type: "BROUGHT_BY", Description: "who brought the legal action",
+			From: []string{"LegalAction"}, To: []string{"Organization", "Government", "Person"}},
+		{Type: "CONDEMNED", Description: "publicly condemned or called out",
+			From: actorLabels, To: []string{"Government", "Country", "ThreatActor", "Organization", "Person"}},
+		{Type: "VIOLATED", Description: "an action or actor broke an agreement",
+			From: []string{"ThreatActor", "Campaign", "Government", "Country"}, To: []string{"Agreement"}},
+		{Type: "PARTY_TO", Description: "a government or country signed an agreement",
+			From: []string{"Government", "Country"}, To: []string{"Agreement"}},
+		{Type: "WORKS_FOR", Description: "a person holds a post at an organization or government",
+			From: []string{"Person"}, To: []string{"Organization", "Government"}},
+		{Type: "PART_OF", Description: "an organization is part of a larger one, or a victim group of a sector",
+			From: []string{"Organization", "Government", "Campaign"}, To: []string{"Organization", "Government", "Sector", "Campaign"}},
+		{Type: "LOCATED_IN", Description: "where an organization, government or victim group is",
+			From: []string{"Organization", "Government", "Person", "Sector"}, To: []string{"Country"}},
+		{Type: "GOVERNS", Description: "a government governs a country",
+			From: []string{"Government"}, To: []string{"Country"}},
+		{Type: "DISCOVERED", Description: "an organization found an intrusion or campaign",
+			From: []string{"Organization", "Person"}, To: []string{"Campaign", "ThreatActor"}},
+		{Type: "STATED", Description: "a person or organization made the statement a claim rests on (a spokesperson for a condemnation)",
+			From: []string{"Person", "Organization", "Government"}, To: []string{"LegalAction", "Agreement", "ThreatActor", "Campaign", "Government", "Country"}},
+		{Type: ReportedType, Description: "a news outlet or report publisher reported an event first",
+			From: []string{"Organization"}, To: []string{"Campaign", "LegalAction", "ThreatActor"}},
+	},
+}
+
+// Node returns the declared node type of a label.
+func (m Model) Node(label string) (NodeType, bool) {
+	for _, n := range m.Nodes {
+		if n.Label == label {
+			return n, true
+		}
+	}
+	return NodeType{}, false
+}
+
+// Rel returns the declared relationship type of a name.
+func (m Model) Rel(typ string) (RelType, bool) {
+	for _, r := range m.Rels {
+		if r.Type == typ {
+			return r, true
+		}
+	}
+	return RelType{}, false
+}
+
+// Labels lists the declared entity labels in declaration order.
+func (m Model) Labels() []string {
+	out := make([]string, len(m.Nodes))
+	for i, n := range m.Nodes {
+		out[i] = n.Label
+	}
+	return out
+}
+
+// RelTypes lists the declared relationship types in declaration order, plus
+// MENTIONS (Report to Entity), which every load writes.
+func (m Model) RelTypes() []string {
+	out := make([]string, 0, len(m.Rels)+1)
+	for _, r := range m.Rels {
+		out = append(out, r.Type)
+	}
+	return append(out, MentionsType)
+}
+
+// Constraints are the uniqueness constraints the model needs: one on the base
+// entity label and one on reports. Every MERGE matches on one of them.
+func (m Model) Constraints() []Constraint {
+	return []Constraint{
+		{Name: "threatkg_entity_uid", Label: EntityLabel, Property: KeyProperty},
+		{Name: "threatkg_report_uid", Label: ReportLabel, Property: KeyProperty},
+	}
+}
+
+// Check verifies the model itself: names are plain identifiers, endpoints
+// are declared labels, nothing is declared twice. A test runs it.
+func (m Model) Check() error {
+	var problems []string
+	seen := map[string]bool{EntityLabel: true, ReportLabel: true}
+	for _, n := range m.Nodes {
+		if !isIdentifier(n.Label) {
+			problems = append(problems, fmt.Sprintf("label %q is not a plain identifier", n.Label))
+		}
+		if seen[n.Label] {
+			problems = append(problems, fmt.Sprintf("label %q declared twice", n.Label))
+		}
+		seen[n.Label] = true
+		if n.STIXType == "" {
+			problems = append(problems, fmt.Sprintf("label %q has no STIX type", n.Label))
+		}
+	}
+	seenRel := map[string]bool{MentionsType: true}
+	for _, r := range m.Rels {
+		if !isIdentifier(r.Type) {
+			problems = append(problems, fmt.Sprintf("relationship type %q is not a plain identifier", r.Type))
+		}
+		if seenRel[r.Type] {
+			problems = append(problems, fmt.Sprintf("relationship type %q declared twice", r.Type))
+		}
+		seenRel[r.Type] = true
+		for _, l := range append(append([]string{}, r.From...), r.To...) {
+			if _, ok := m.Node(l); !ok {
+				problems = append(problems, fmt.Sprintf("relationship type %q names undeclared label %q", r.Type, l))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fmt.Errorf("model: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r == '_':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// quoteName backtick-quotes a label, type or property name for Cypher. Names
+// come only from the declared model; quoting is a second line of defence.
+func quoteName(s string) string {
+	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

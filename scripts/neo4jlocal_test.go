@@ -1,0 +1,209 @@
+// Package scripts holds the project's shell scripts; this test drives
+// neo4j-local.sh (what `make neo4j` runs) on a throwaway server of its own,
+// on free ports, so it never disturbs the development or test servers.
+package scripts
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/threatkg/threatkg/graph/graphtest"
+)
+
+func TestLocalNeo4jLifecycle(t *testing.T) {
+	for _, tool := range []string{"java", "mvn", "curl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if graphtest.Required() {
+				t.Fatalf("%s is required for the local Neo4j: %v", tool, err)
+			}
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	home := t.TempDir()
+	bolt, httpPort := freePort(t), freePort(t)
+	env := append(os.Environ(),
+		"NEO4J_LOCAL_HOME="+home, "NEO4J_BOLT_PORT="+bolt, "NEO4J_HTTP_PORT="+httpPort,
+		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=128m")
+	script := func(args ...string) (string, error) {
+		cmd := exec.Command("bash", append([]string{"neo4j-local.sh"}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	t.Cleanup(func() {
+		if out, err := script("stop"); err != nil {
+			t.Logf("stop: %v\n%s", err, out)
+		}
+	})
+
+	// First start: jars, config, password, server; prints the export lines.
+	out, err := script("start")
+	if err != nil {
+		t.Fatalf("start: %v\n%s", err, out)
+	}
+	for _, want := range []string{"export NEO4J_URI=neo4j://localhost:" + bolt, "export NEO4J_USERNAME=neo4j", "export NEO4J_PASSWORD="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("start output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"password", "env"} {
+		st, err := os.Stat(filepath.Join(home, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %o, want 600", f, st.Mode().Perm())
+		}
+	}
+	settings := readEnv(t, filepath.Join(home, "env"))
+	pid := status(t, script)
+
+	// Second start reuses the running server.
+	out, err = script("start")
+	if err != nil || !strings.Contains(out, "reusing it") {
+		t.Fatalf("second start: %v\n%s", err, out)
+	}
+	if again := status(t, script); again != pid {
+		t.Errorf("second start changed the server: pid %s, then %s", pid, again)
+	}
+	if n := serversFor(t, home); n != 1 {
+		t.Errorf("%d server processes for %s, want 1", n, home)
+	}
+
+	// Data written before a stop is there after the next start.
+	write(t, settings, "CREATE (:LifecycleProbe {token: $token})", map[string]any{"token": "kept-across-restart"})
+	if out, err := script("stop"); err != nil {
+		t.Fatalf("stop: %v\n%s", err, out)
+	}
+	if out, err := script("status"); err == nil {
+		t.Fatalf("status after stop succeeded: %s", out)
+	}
+	if out, err := script("start"); err != nil {
+		t.Fatalf("restart: %v\n%s", err, out)
+	}
+	if got := readToken(t, settings); got != "kept-across-restart" {
+		t.Errorf("after restart the probe node holds %q", got)
+	}
+
+	// Neo4j Browser is served by the same server.
+	resp, err := http.Get(settings["NEO4J_HTTP_URL"] + "/browser/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<title>Neo4j Browser</title>") {
+		t.Errorf("GET /browser/: %s %.200q", resp.Status, body)
+	}
+}
+
+func status(t *testing.T, script func(...string) (string, error)) string {
+	t.Helper()
+	out, err := script("status")
+	if err != nil {
+		t.Fatalf("status: %v\n%s", err, out)
+	}
+	// "running (pid 123, bolt://localhost:7687)"
+	f := strings.Fields(strings.NewReplacer("(", " ", ",", " ").Replace(out))
+	for i, w := range f {
+		if w == "pid" && i+1 < len(f) {
+			return f[i+1]
+		}
+	}
+	t.Fatalf("no pid in status output %q", out)
+	return ""
+}
+
+// serversFor counts the JVMs started for a server home.
+func serversFor(t *testing.T, home string) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	n := 0
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(cmdline), "--home-dir="+home+"\x00") {
+			n++
+		}
+	}
+	return n
+}
+
+func readEnv(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	env := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
+		if ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func driver(t *testing.T, env map[string]string) neo4j.DriverWithContext {
+	t.Helper()
+	d, err := neo4j.NewDriverWithContext(env["NEO4J_URI"], neo4j.BasicAuth(env["NEO4J_USERNAME"], env["NEO4J_PASSWORD"], ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
+}
+
+func write(t *testing.T, env map[string]string, cypher string, params map[string]any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := neo4j.ExecuteQuery(ctx, driver(t, env), cypher, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(env["NEO4J_DATABASE"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readToken(t *testing.T, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := neo4j.ExecuteQuery(ctx, driver(t, env), "MATCH (p:LifecycleProbe) RETURN p.token AS token", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(env["NEO4J_DATABASE"]), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 1 {
+		t.Fatalf("%d probe nodes, want 1", len(res.Records))
+	}
+	token, _ := res.Records[0].Get("token")
+	s, _ := token.(string)
+	return s
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}
