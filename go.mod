@@ -1,6 +1,6 @@
 module github.com/threatkg/threatkg
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/neo4j/neo4j-go-driver/v5 v5.28.4
@@ -59,7 +59,9 @@ require (
 	go.opentelemetry.io/otel v1.44.0 // indirect
 	go.opentelemetry.io/otel/metric v1.44.0 // indirect
 	go.opentelemetry.io/otel/trace v1.44.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

@@ -84,7 +84,7 @@ func TestApplySchemaIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !after.Complete() || len(after.Present) != len(graph.Declared.Constraints()) {
+	if !after.Complete() || len(after.Present) != len(graph.Constraints()) {
 		t.Errorf("after apply: %+v", after)
 	}
 	// The constraint really enforces uniqueness.

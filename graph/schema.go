@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
+
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 // Constraint is one schema object threatkg needs: a uniqueness constraint on
@@ -48,7 +51,7 @@ func (c *Client) SchemaStatus(ctx context.Context) (SchemaStatus, error) {
 		return SchemaStatus{}, fmt.Errorf("show constraints: %w", err)
 	}
 	status := SchemaStatus{Present: []string{}, Missing: []string{}}
-	for _, want := range Declared.Constraints() {
+	for _, want := range Constraints() {
 		if existing[want.Name] {
 			status.Present = append(status.Present, want.Name)
 		} else {
@@ -65,7 +68,7 @@ func (c *Client) SchemaStatus(ctx context.Context) (SchemaStatus, error) {
 func (c *Client) ApplySchema(ctx context.Context) error {
 	session := c.session(ctx, writeAccess)
 	defer session.Close(ctx)
-	for _, con := range Declared.Constraints() {
+	for _, con := range Constraints() {
 		// Schema commands cannot share a transaction with data writes; each
 		// runs in its own auto-commit transaction.
 		res, err := session.Run(ctx, con.Cypher(), nil)
@@ -77,4 +80,19 @@ func (c *Client) ApplySchema(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Constraints are the uniqueness constraints the model needs: one on the base
+// entity label, one on reports. Every MERGE matches on one of them.
+func Constraints() []Constraint {
+	return []Constraint{
+		{Name: "threatkg_entity_uid", Label: model.EntityLabel, Property: model.KeyProperty},
+		{Name: "threatkg_report_uid", Label: model.ReportLabel, Property: model.KeyProperty},
+	}
+}
+
+// quoteName backtick-quotes a label, type or property name for Cypher. Names
+// come only from the declared model; quoting is a second line of defence.
+func quoteName(s string) string {
+	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
 }

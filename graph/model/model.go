@@ -1,4 +1,9 @@
-package graph
+// Package model is threatkg's one declared graph model: labels, their key and
+// properties, relationship types and the endpoint labels each allows. The
+// schema, MERGE statements, input validation, docs/model.md and the Browser
+// style are all derived from it. It imports no Neo4j code, so loaders can
+// validate against it.
+package model
 
 import (
 	"fmt"
@@ -65,7 +70,8 @@ const (
 	EntityLabel = "Entity" // base label of every entity node; key: uid
 	ReportLabel = "Report" // a source document; key: uid
 	KeyProperty = "uid"
-	// MentionsType links a Report to every entity it names.
+	// MentionsType links a Report to every entity it names; it carries what
+	// that source says of the entity (name, aliases, properties, quote).
 	MentionsType = "MENTIONS"
 	// ReportedType: a news outlet or publisher reported an event.
 	ReportedType = "REPORTED"
@@ -79,17 +85,15 @@ var CommonProperties = []Property{
 	{Name: "description", Type: String, Description: "one or two sentences an analyst would write"},
 }
 
-// ClaimProperties are carried by every relationship that a source asserts:
-// provenance lives on the claim itself (see docs/model.md).
+// ClaimProperties are carried by every relationship a source asserts. Each
+// source's claim is its own relationship, so a claim made by two sources is
+// two parallel relationships, each with its own provenance (docs/model.md).
 var ClaimProperties = []Property{
-	{Name: "sources", Type: StringList, Description: "uids of the Reports that assert this claim"},
-	{Name: "quotes", Type: StringList, Description: "evidence quotes, one per source, aligned with sources"},
+	{Name: "claim", Type: String, Description: "uid of this claim: relationship--<UUIDv5 of type, endpoints and source>"},
+	{Name: "source", Type: String, Description: "uid of the Report that asserts it"},
+	{Name: "quote", Type: String, Description: "the source's words that support it, verbatim"},
+	{Name: "date", Type: Date, Description: "when it happened, if the source says"},
 }
-
-var (
-	actorLabels  = []string{"ThreatActor", "Person", "Organization", "Government", "Country"}
-	targetLabels = []string{"Person", "Organization", "Government", "Country", "Sector", "Agreement"}
-)
 
 // Declared is threatkg's graph model. Constraints, MERGE statements, input
 // validation, docs/model.md and the Browser style are all derived from it.
@@ -141,38 +145,49 @@ var Declared = Model{
 			}},
 	},
 	Rels: []RelType{
-		{Type: "AFFILIATED_WITH", Description: "a member of, or works with, a group",
+		{Type: "AFFILIATED_WITH", Description: "is a member of, or works with, a group",
 			From: []string{"Person", "Organization", "ThreatActor"}, To: []string{"ThreatActor", "Organization", "Government"}},
-		{Type: "ATTRIBUTED_TO", Description: "an actor or campaign acts on behalf of a sponsor",
+		{Type: "ATTRIBUTED_TO", Description: "acts on behalf of, or is sponsored by",
 			From: []string{"ThreatActor", "Campaign", "Person"}, To: []string{"Government", "Country", "Organization", "ThreatActor"}},
-		{Type: "CONDUCTED", Description: "an actor or person carried out a campaign",
-			From: []string{"ThreatActor", "Person"}, To: []string{"Campaign"}},
-		{Type: "TARGETED", Description: "an actor or campaign attacked, hacked or stole from a victim",
-			From: []string{"ThreatActor", "Campaign", "Person"}, To: targetLabels},
-		{Type: "CHARGED_IN", Description: "a person or group is named as defendant in a legal action",
-			From: []string{"Person", "ThreatActor", "Organization"}, To: []string{"LegalAction"}},
-		{Type: "BROUGHT_BY", Description: "who brought the legal action",
+		{Type: "CONDUCTED", Description: "carried out a campaign",
+			From: []string{"ThreatActor", "Person", "Government"}, To: []string{"Campaign"}},
+		{Type: "TARGETED", Description: "attacked, hacked, infiltrated or stole from",
+			From: []string{"ThreatActor", "Campaign", "Person", "Government"},
+			To:   []string{"Person", "Organization", "Government", "Country", "Sector"},
+			Properties: []Property{
+				{Name: "objective", Type: String, Description: "what the attacker was after, as the source says"},
+			}},
+		{Type: "CHARGED_IN", Description: "is the subject of a legal action: charged, indicted, sanctioned",
+			From: []string{"Person", "ThreatActor", "Organization", "Government"}, To: []string{"LegalAction"}},
+		{Type: "BROUGHT_BY", Description: "the legal action was brought by",
 			From: []string{"LegalAction"}, To: []string{"Organization", "Government", "Person"}},
-		{Type: "CONDEMNED", Description: "publicly condemned or called out",
-			From: actorLabels, To: []string{"Government", "Country", "ThreatActor", "Organization", "Person"}},
-		{Type: "VIOLATED", Description: "an action or actor broke an agreement",
+		{Type: "CONDEMNED", Description: "publicly condemned, denounced or called out",
+			From: []string{"Government", "Country", "Organization", "Person"},
+			To:   []string{"Government", "Country", "ThreatActor", "Organization", "Person"},
+			Properties: []Property{
+				{Name: "status", Type: String, Description: "made, or expected when the source was written"},
+			}},
+		{Type: "VIOLATED", Description: "broke an agreement",
 			From: []string{"ThreatActor", "Campaign", "Government", "Country"}, To: []string{"Agreement"}},
-		{Type: "PARTY_TO", Description: "a government or country signed an agreement",
+		{Type: "PARTY_TO", Description: "is a party to an agreement",
 			From: []string{"Government", "Country"}, To: []string{"Agreement"}},
-		{Type: "WORKS_FOR", Description: "a person holds a post at an organization or government",
-			From: []string{"Person"}, To: []string{"Organization", "Government"}},
-		{Type: "PART_OF", Description: "an organization is part of a larger one, or a victim group of a sector",
+		{Type: "WORKS_FOR", Description: "holds a post at",
+			From: []string{"Person"}, To: []string{"Organization", "Government"},
+			Properties: []Property{
+				{Name: "role", Type: String, Description: "the post, as the source gives it"},
+			}},
+		{Type: "PART_OF", Description: "is part of a larger organization, government, sector or campaign",
 			From: []string{"Organization", "Government", "Campaign"}, To: []string{"Organization", "Government", "Sector", "Campaign"}},
-		{Type: "LOCATED_IN", Description: "where an organization, government or victim group is",
-			From: []string{"Organization", "Government", "Person", "Sector"}, To: []string{"Country"}},
+		{Type: "LOCATED_IN", Description: "is located in a country",
+			From: []string{"Organization", "Government", "Person"}, To: []string{"Country"}},
 		{Type: "GOVERNS", Description: "a government governs a country",
 			From: []string{"Government"}, To: []string{"Country"}},
-		{Type: "DISCOVERED", Description: "an organization found an intrusion or campaign",
+		{Type: "ANNOUNCED", Description: "made public: charges, a discovery, an agreement's terms",
+			From: []string{"Person", "Organization", "Government"}, To: []string{"LegalAction", "Agreement", "Campaign"}},
+		{Type: "DISCOVERED", Description: "found an intrusion, campaign or actor",
 			From: []string{"Organization", "Person"}, To: []string{"Campaign", "ThreatActor"}},
-		{Type: "STATED", Description: "a person or organization made the statement a claim rests on (a spokesperson for a condemnation)",
-			From: []string{"Person", "Organization", "Government"}, To: []string{"LegalAction", "Agreement", "ThreatActor", "Campaign", "Government", "Country"}},
-		{Type: ReportedType, Description: "a news outlet or report publisher reported an event first",
-			From: []string{"Organization"}, To: []string{"Campaign", "LegalAction", "ThreatActor"}},
+		{Type: ReportedType, Description: "a news outlet or publisher reported it (the source relied on that outlet)",
+			From: []string{"Organization"}, To: []string{"Campaign", "LegalAction", "ThreatActor", "Agreement"}},
 	},
 }
 
@@ -205,23 +220,14 @@ func (m Model) Labels() []string {
 	return out
 }
 
-// RelTypes lists the declared relationship types in declaration order, plus
-// MENTIONS (Report to Entity), which every load writes.
+// RelTypes lists the declared relationship types between entities, in
+// declaration order. (MENTIONS, from Report to Entity, is not among them.)
 func (m Model) RelTypes() []string {
-	out := make([]string, 0, len(m.Rels)+1)
+	out := make([]string, 0, len(m.Rels))
 	for _, r := range m.Rels {
 		out = append(out, r.Type)
 	}
-	return append(out, MentionsType)
-}
-
-// Constraints are the uniqueness constraints the model needs: one on the base
-// entity label and one on reports. Every MERGE matches on one of them.
-func (m Model) Constraints() []Constraint {
-	return []Constraint{
-		{Name: "threatkg_entity_uid", Label: EntityLabel, Property: KeyProperty},
-		{Name: "threatkg_report_uid", Label: ReportLabel, Property: KeyProperty},
-	}
+	return out
 }
 
 // Check verifies the model itself: names are plain identifiers, endpoints
@@ -278,12 +284,6 @@ func isIdentifier(s string) bool {
 	return true
 }
 
-// quoteName backtick-quotes a label, type or property name for Cypher. Names
-// come only from the declared model; quoting is a second line of defence.
-func quoteName(s string) string {
-	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -291,4 +291,81 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ReportProperties are carried by every Report node (a source document).
+var ReportProperties = []Property{
+	{Name: "uid", Type: String, Description: "report--<UUIDv5 of the source's URL, or of its title and date>"},
+	{Name: "kind", Type: String, Description: "article, stix-bundle, ..."},
+	{Name: "title", Type: String, Description: "title of the document"},
+	{Name: "publisher", Type: String, Description: "who published it"},
+	{Name: "date", Type: Date, Description: "publication date"},
+	{Name: "url", Type: String, Description: "where it was published, if known"},
+	{Name: "file", Type: String, Description: "the file it was loaded from (base name)"},
+	{Name: "text_sha256", Type: String, Description: "SHA-256 of the loaded text: which version of the source"},
+	{Name: "loaded_at", Type: String, Description: "when it was last loaded (UTC, RFC 3339)"},
+}
+
+// Property returns the declared property of a label (common or specific).
+func (n NodeType) Property(name string) (Property, bool) {
+	for _, p := range CommonProperties {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	for _, p := range n.Properties {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Property{}, false
+}
+
+// Property returns the declared property of a relationship type (claim
+// properties included).
+func (r RelType) Property(name string) (Property, bool) {
+	for _, p := range ClaimProperties {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	for _, p := range r.Properties {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Property{}, false
+}
+
+// EntityProperties lists every property name any label declares beyond the
+// common ones, sorted, so writers can carry them all with one statement.
+func (m Model) EntityProperties() []Property {
+	seen := map[string]bool{}
+	var out []Property
+	for _, n := range m.Nodes {
+		for _, p := range n.Properties {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// RelProperties lists every relationship-specific property, sorted.
+func (m Model) RelProperties() []Property {
+	seen := map[string]bool{}
+	var out []Property
+	for _, r := range m.Rels {
+		for _, p := range r.Properties {
+			if !seen[p.Name] {
+				seen[p.Name] = true
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

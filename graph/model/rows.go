@@ -1,0 +1,163 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Document is everything one source says, as rows of the model: what the
+// loaders produce and the graph package writes. Loading a Document replaces
+// whatever the same source (same Source.UID) said before.
+type Document struct {
+	Source   Source
+	Entities []Entity
+	Claims   []Claim
+}
+
+// Source describes the document itself; it becomes a Report node.
+type Source struct {
+	UID        string
+	Kind       string
+	Title      string
+	Publisher  string
+	Date       string
+	URL        string
+	File       string
+	TextSHA256 string
+}
+
+// Entity is what the source says of one entity.
+type Entity struct {
+	UID         string
+	Label       string
+	Name        string
+	Aliases     []string
+	Description string
+	Properties  map[string]any // declared label-specific properties only
+	Quote       string         // where the source names it
+}
+
+// Claim is one relationship the source asserts.
+type Claim struct {
+	UID        string
+	Type       string
+	From, To   string // entity uids
+	Quote      string
+	Date       string
+	Properties map[string]any // declared relationship-specific properties only
+}
+
+// CheckDocument verifies a Document against the model: every label, relationship
+// type and property is declared, endpoints are allowed, uids are unique and
+// every claim's ends are entities of the document. Loaders report problems
+// with positions before this; the writer calls Check again because it
+// splices labels and types into Cypher, and only declared ones may get there.
+func (m Model) CheckDocument(d Document) error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if STIXType(d.Source.UID) != "report" {
+		add("source uid %q is not a report id", d.Source.UID)
+	}
+	labels := map[string]string{}
+	for _, e := range d.Entities {
+		n, ok := m.Node(e.Label)
+		if !ok {
+			add("entity %q: undeclared label %q", e.UID, e.Label)
+			continue
+		}
+		if STIXType(e.UID) == "" {
+			add("entity uid %q is not a STIX id", e.UID)
+		}
+		if _, dup := labels[e.UID]; dup {
+			add("entity uid %q appears twice", e.UID)
+		}
+		labels[e.UID] = e.Label
+		if strings.TrimSpace(e.Name) == "" {
+			add("entity %q has no name", e.UID)
+		}
+		for k, v := range e.Properties {
+			p, ok := n.Property(k)
+			if !ok || isCommon(k) {
+				add("entity %q: property %q is not declared for %s", e.UID, k, e.Label)
+				continue
+			}
+			if err := CheckValue(p, v); err != nil {
+				add("entity %q: %v", e.UID, err)
+			}
+		}
+	}
+	claims := map[string]bool{}
+	for _, c := range d.Claims {
+		r, ok := m.Rel(c.Type)
+		if !ok {
+			add("claim %q: undeclared relationship type %q", c.UID, c.Type)
+			continue
+		}
+		if claims[c.UID] {
+			add("claim uid %q appears twice", c.UID)
+		}
+		claims[c.UID] = true
+		from, okFrom := labels[c.From]
+		to, okTo := labels[c.To]
+		if !okFrom || !okTo {
+			add("claim %q: an end is not an entity of this document", c.UID)
+			continue
+		}
+		if !r.Allows(from, to) {
+			add("claim %q: (%s)-[:%s]->(%s) is not allowed by the model", c.UID, from, c.Type, to)
+		}
+		for k, v := range c.Properties {
+			p, ok := r.Property(k)
+			if !ok || isClaimProperty(k) {
+				add("claim %q: property %q is not declared for %s", c.UID, k, c.Type)
+				continue
+			}
+			if err := CheckValue(p, v); err != nil {
+				add("claim %q: %v", c.UID, err)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fmt.Errorf("invalid document: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// CheckValue verifies that v has the Go type the property type stores.
+func CheckValue(p Property, v any) error {
+	ok := false
+	switch p.Type {
+	case String, Date:
+		_, ok = v.(string)
+	case StringList:
+		_, ok = v.([]string)
+	case Integer:
+		_, ok = v.(int64)
+	case Boolean:
+		_, ok = v.(bool)
+	}
+	if !ok {
+		return fmt.Errorf("property %q must be %s, not %T", p.Name, p.Type, v)
+	}
+	return nil
+}
+
+func isCommon(name string) bool {
+	for _, p := range CommonProperties {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func isClaimProperty(name string) bool {
+	for _, p := range ClaimProperties {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
