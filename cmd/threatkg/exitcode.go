@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/loaders"
+	"github.com/threatkg/threatkg/queries"
 )
 
 // Exit codes. They are decided here and nowhere else, and documented in
@@ -49,8 +51,13 @@ func exitCode(err error) int {
 		}
 		return exitUnavailable
 	}
-	var usage *usageError
-	if errors.As(err, &usage) {
+	var (
+		usage    *usageError
+		input    *loaders.InputError
+		param    *queries.ParamError
+		unknownQ *queries.UnknownQueryError
+	)
+	if errors.As(err, &usage) || errors.As(err, &input) || errors.As(err, &param) || errors.As(err, &unknownQ) {
 		return exitUsage
 	}
 	var cmdErr *commandError
@@ -62,11 +69,27 @@ func exitCode(err error) int {
 	return exitError
 }
 
-// printError writes the error as one line on stderr.
+// printError writes the error as one line on stderr; invalid input gets one
+// line per problem ("file:line:col: message") and a last line that counts them.
 func printError(w io.Writer, err error) {
+	var input *loaders.InputError
+	if errors.As(err, &input) {
+		for _, line := range input.Lines() {
+			fmt.Fprintln(w, line)
+		}
+		fmt.Fprintf(w, "threatkg: %d problem%s found; nothing was written\n", len(input.Problems), plural(len(input.Problems)))
+		return
+	}
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if errors.Is(err, context.Canceled) {
 		msg = "interrupted; nothing more was written"
 	}
 	fmt.Fprintf(w, "threatkg: %s\n", msg)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

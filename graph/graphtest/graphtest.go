@@ -19,9 +19,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -255,3 +257,47 @@ func lockDatabase(key string) error {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Fingerprint is a digest of the whole graph: every node's labels and
+// properties, every relationship's type, ends and properties, sorted.
+// Properties named in ignore (e.g. loaded_at) are left out. Two graphs with
+// the same fingerprint are the same graph, whatever their internal ids.
+func Fingerprint(t testing.TB, c *graph.Client, ignore ...string) string {
+	t.Helper()
+	skip := map[string]bool{}
+	for _, k := range ignore {
+		skip[k] = true
+	}
+	describe := func(labels any, props any) string {
+		ls, _ := labels.([]any)
+		names := make([]string, len(ls))
+		for i, l := range ls {
+			names[i], _ = l.(string)
+		}
+		sort.Strings(names)
+		pm, _ := props.(map[string]any)
+		kept := map[string]any{}
+		for k, v := range pm {
+			if !skip[k] {
+				kept[k] = v
+			}
+		}
+		b, err := json.Marshal(kept) // map keys are sorted
+		if err != nil {
+			t.Fatalf("fingerprint: %v", err)
+		}
+		return strings.Join(names, ":") + string(b)
+	}
+	var lines []string
+	for _, r := range Run(t, c, "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", nil) {
+		lines = append(lines, "N "+describe(r["labels"], r["props"]))
+	}
+	for _, r := range Run(t, c, `MATCH (a)-[r]->(b)
+RETURN labels(a) AS al, properties(a) AS ap, type(r) AS type, properties(r) AS rp, labels(b) AS bl, properties(b) AS bp`, nil) {
+		typ, _ := r["type"].(string)
+		lines = append(lines, "R "+describe(r["al"], r["ap"])+" -["+typ+" "+describe(nil, r["rp"])+"]-> "+describe(r["bl"], r["bp"]))
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+	return fmt.Sprintf("%d elements, sha256 %x", len(lines), sum[:8])
+}

@@ -34,4 +34,3 @@ func TestModelCheckFindsProblems(t *testing.T) {
 		}
 	}
 }
-

@@ -1,0 +1,37 @@
+// Which threat actors link to which victims, and how.
+// @name actors-victims
+// @description Every way a threat actor, its members or its campaigns link to something targeted, with the quote and its sources.
+// @param actor string optional Name or alias of one threat actor (case-insensitive); every actor when not set.
+// @columns actor, victim, victim_type, via, evidence, sources
+// In Neo4j Browser: :param actor => 'APT10'   (or => null for every actor)
+MATCH (a:ThreatActor)
+WHERE $actor IS NULL
+   OR toLower(a.name) = toLower($actor)
+   OR any(x IN a.aliases WHERE toLower(x) = toLower($actor))
+CALL (a) {
+  MATCH (a)-[t:TARGETED]->(v:Entity)
+  RETURN v, t, 'directly' AS via
+  UNION
+  MATCH (a)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v:Entity)
+  RETURN v, t, 'campaign: ' + c.name AS via
+  UNION
+  MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
+  MATCH (m)-[t:TARGETED]->(v:Entity)
+  RETURN v, t, 'member: ' + m.name AS via
+  UNION
+  MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
+  MATCH (m)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v:Entity)
+  WHERE NOT (a)-[:CONDUCTED]->(c)
+  RETURN v, t, 'member ' + m.name + ', campaign: ' + c.name AS via
+}
+MATCH (s:Report {uid: t.source})
+WITH a, v, t, via, s
+ORDER BY via
+WITH a, v, t, collect(DISTINCT via) AS via, collect(DISTINCT s.title) AS sources
+RETURN a.name AS actor,
+       v.name AS victim,
+       [l IN labels(v) WHERE l <> 'Entity'][0] AS victim_type,
+       via,
+       t.quote AS evidence,
+       sources
+ORDER BY actor, victim, evidence

@@ -1,0 +1,24 @@
+// How two entities are connected.
+// @name shortest-path
+// @description The shortest chain of claims between two entities (names or aliases, case-insensitive), ignoring which reports mention them.
+// @param from string required Name or alias of the first entity, e.g. Zhu Hua.
+// @param to string required Name or alias of the second entity, e.g. China.
+// @param max_hops integer default=6 Longest path to look for (at most 15).
+// @columns path, hops
+// In Neo4j Browser: :param from => 'Zhu Hua'; :param to => 'China'; :param max_hops => 6
+MATCH (a:Entity)
+WHERE toLower(a.name) = toLower($from) OR any(x IN a.aliases WHERE toLower(x) = toLower($from))
+MATCH (b:Entity)
+WHERE (toLower(b.name) = toLower($to) OR any(x IN b.aliases WHERE toLower(x) = toLower($to)))
+  AND a <> b
+MATCH p = shortestPath((a)-[*..15]-(b))
+WHERE length(p) <= $max_hops
+WITH p, nodes(p) AS ns, relationships(p) AS rs
+RETURN reduce(s = ns[0].name, i IN range(0, size(rs) - 1) |
+         s + CASE WHEN startNode(rs[i]) = ns[i]
+                  THEN ' -[' + type(rs[i]) + ']-> '
+                  ELSE ' <-[' + type(rs[i]) + ']- ' END
+           + ns[i + 1].name) AS path,
+       length(p) AS hops
+ORDER BY hops, path
+LIMIT 10
