@@ -18,11 +18,24 @@ help: ## list the targets
 build: ## build bin/threatkg
 	$(GO) build -o $(BIN) ./cmd/threatkg
 
-demo: build neo4j ## start the local Neo4j and run threatkg against it
+SEED := testdata/articles/apt10-2018-12-20
+
+demo: build neo4j ## local Neo4j, load the seed article, answer canned queries
 	@set -a; . .neo4j/env; set +a; \
-	echo "== threatkg doctor"; $(BIN) doctor; \
-	echo; echo "Neo4j Browser: $$NEO4J_HTTP_URL/browser/ (user neo4j, password in .neo4j/password)"; \
-	echo "Use threatkg yourself:  . .neo4j/env && $(BIN) --help"
+	step() { printf '\n\033[1m== %s\033[0m\n' "$$*"; }; \
+	step "threatkg doctor"; $(BIN) doctor; \
+	step "threatkg load $(SEED)"; $(BIN) load $(SEED); \
+	step "threatkg query actor-profile --param actor=APT10 --format json"; $(BIN) query actor-profile --param actor=APT10 --format json; \
+	step "threatkg query actors-victims --param actor=APT10"; $(BIN) query actors-victims --param actor=APT10; \
+	step "threatkg query charged-individuals"; $(BIN) query charged-individuals; \
+	step "threatkg query condemnations"; $(BIN) query condemnations; \
+	step "threatkg query agreement-violations"; $(BIN) query agreement-violations; \
+	step "threatkg query campaign-timeline"; $(BIN) query campaign-timeline; \
+	step "threatkg query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'"; \
+	$(BIN) query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'; \
+	step "Explore"; \
+	echo "Neo4j Browser: $$NEO4J_HTTP_URL/browser/  (user neo4j, password in .neo4j/password)"; \
+	echo "More queries:  . .neo4j/env && $(BIN) query"
 
 test: vet test-neo4j ## go vet, then every test against a real local Neo4j (started if needed)
 	@set -a; . .neo4j-test/env; set +a; \

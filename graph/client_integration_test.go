@@ -143,3 +143,16 @@ func freePort(t *testing.T) string {
 func withUser(c graph.Config, u string) graph.Config     { c.Username = u; return c }
 func withDatabase(c graph.Config, d string) graph.Config { c.Database = d; return c }
 func withURI(c graph.Config, u string) graph.Config      { c.URI = u; return c }
+
+// TestReadRefusesWrites: canned queries run in read transactions, where the
+// server refuses any write.
+func TestReadRefusesWrites(t *testing.T) {
+	c := graphtest.OpenClean(t)
+	_, err := c.Read(context.Background(), "CREATE (:Entity {uid: 'written-in-read-tx'})", nil)
+	if err == nil {
+		t.Fatal("a CREATE in Read succeeded")
+	}
+	if n := graphtest.Run(t, c, "MATCH (n) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
+		t.Errorf("%v nodes after the refused write", n)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 func newSchemaCmd(g *globalOptions) *cobra.Command {
@@ -13,6 +15,7 @@ func newSchemaCmd(g *globalOptions) *cobra.Command {
 		Short: "Manage threatkg's schema (constraints) in Neo4j",
 		Args:  cobra.NoArgs,
 	}
+	cmd.AddCommand(newSchemaDescribeCmd())
 	cmd.AddCommand(&cobra.Command{
 		Use:   "apply",
 		Short: "Create threatkg's constraints where they are missing (idempotent)",
@@ -42,4 +45,16 @@ func runSchemaApply(ctx context.Context, g *globalOptions) error {
 	}
 	fmt.Fprintf(g.io.ErrOut, "schema: %d constraints present\n", len(status.Present))
 	return nil
+}
+
+func newSchemaDescribeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "describe",
+		Short: "Print the declared graph model (labels, relationship types, properties) as Markdown",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprint(cmd.OutOrStdout(), model.Declared.Markdown())
+			return err
+		},
+	}
 }

@@ -1,6 +1,9 @@
 package model
 
 import (
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -32,5 +35,58 @@ func TestModelCheckFindsProblems(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Check() = %v; want it to mention %s", err, want)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite docs/model.md")
+
+// TestModelDocIsCurrent keeps docs/model.md equal to the model's Markdown.
+func TestModelDocIsCurrent(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "model.md")
+	got := Declared.Markdown()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./graph/model -update)", err)
+	}
+	if string(want) != got {
+		t.Error("docs/model.md is out of date: run go test ./graph/model -update")
+	}
+}
+
+func TestEntityUID(t *testing.T) {
+	actor, _ := Declared.Node("ThreatActor")
+	person, _ := Declared.Node("Person")
+	a := EntityUID(actor, "APT10")
+	if STIXType(a) != "intrusion-set" {
+		t.Errorf("uid %q is not an intrusion-set id", a)
+	}
+	tests := []struct {
+		x, y string
+		same bool
+	}{
+		{"APT10", " apt10 ", true},
+		{"U.S.", "US", true},
+		{"China’s", "Chinas", true},
+		{"Zhu  Hua", "zhu hua", true},
+		{"ＡＰＴ１０", "APT10", true}, // full-width letters fold (NFKC)
+		{"APT10", "APT 10", false},
+		{"APT10", "APT1", false},
+	}
+	for _, tt := range tests {
+		if got := EntityUID(actor, tt.x) == EntityUID(actor, tt.y); got != tt.same {
+			t.Errorf("EntityUID(%q) == EntityUID(%q): %v, want %v", tt.x, tt.y, got, tt.same)
+		}
+	}
+	if EntityUID(actor, "X") == EntityUID(person, "X") {
+		t.Error("a ThreatActor and a Person of the same name share a uid")
+	}
+	// uids never change between versions: stored graphs depend on them.
+	if want := "intrusion-set--df1a77d3-054b-50fa-a596-cfd91406438d"; a != want {
+		t.Errorf("APT10 uid is %s, was %s: the namespace or normalisation changed", a, want)
 	}
 }

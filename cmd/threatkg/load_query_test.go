@@ -1,0 +1,294 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/threatkg/threatkg/graph/graphtest"
+	"github.com/threatkg/threatkg/queries"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+const seedArticle = "../../testdata/articles/apt10-2018-12-20"
+
+// goldenParams are the parameters each canned query runs with in the golden
+// test; a query missing here fails the test, so none goes unchecked.
+var goldenParams = map[string][]string{
+	"actors-victims":       {"--param", "actor=apt10"},
+	"actor-profile":        {"--param", "actor=Advanced Persistent Threat 10"},
+	"agreement-violations": nil,
+	"campaign-timeline":    nil,
+	"charged-individuals":  nil,
+	"condemnations":        nil,
+	"provenance":           {"--param", "name=Zhu Hua"},
+	"sector-exposure":      nil,
+	"shortest-path":        {"--param", "from=Zhang Shilong", "--param", "to=u.s. department of justice"},
+}
+
+// loadSeed wipes the test database and loads the seed article with the CLI.
+func loadSeed(t *testing.T) map[string]string {
+	t.Helper()
+	graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	code, _, errOut := runCLI(t, env, "", "load", seedArticle)
+	if code != exitOK {
+		t.Fatalf("load: exit %d: %s", code, errOut)
+	}
+	return env
+}
+
+func queryJSON(t *testing.T, env map[string]string, name string, params ...string) []map[string]any {
+	t.Helper()
+	args := append([]string{"query", name, "--format", "json"}, params...)
+	code, out, errOut := runCLI(t, env, "", args...)
+	if code != exitOK {
+		t.Fatalf("query %s: exit %d: %s", name, code, errOut)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("query %s: %v\n%s", name, err, out)
+	}
+	return rows
+}
+
+func TestCannedQueriesGolden(t *testing.T) {
+	env := loadSeed(t)
+	all, err := queries.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range all {
+		t.Run(q.Name, func(t *testing.T) {
+			params, ok := goldenParams[q.Name]
+			if !ok {
+				t.Fatalf("no golden parameters for query %s: add it to goldenParams", q.Name)
+			}
+			args := append([]string{"query", q.Name, "--format", "json"}, params...)
+			code, out, errOut := runCLI(t, env, "", args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var rows []map[string]any
+			if err := json.Unmarshal([]byte(out), &rows); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, out)
+			}
+			if len(rows) == 0 {
+				t.Error("no rows on the seed graph")
+			}
+			for _, r := range rows {
+				for _, col := range q.Columns {
+					if _, ok := r[col]; !ok {
+						t.Errorf("row lacks declared column %q: %v", col, r)
+					}
+				}
+			}
+			golden := filepath.Join("..", "..", "testdata", "golden", "queries", q.Name+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/threatkg -run Golden -update)", err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s (run with -update after checking the change):\ngot:\n%s", golden, out)
+			}
+		})
+	}
+}
+
+// TestSeedAnswers checks the answers the seed article must give, as an
+// analyst would read them.
+func TestSeedAnswers(t *testing.T) {
+	env := loadSeed(t)
+
+	victims := map[string]string{}
+	for _, r := range queryJSON(t, env, "actors-victims") {
+		if r["actor"] == "APT10" {
+			victims[r["victim"].(string)], _ = r["evidence"].(string)
+		}
+	}
+	for _, want := range []string{"Global banking institution", "45 US government agencies and technology companies in 12 states", "Governments and companies in 12 countries"} {
+		if q, ok := victims[want]; !ok || q == "" {
+			t.Errorf("actors-victims: APT10 is not linked to %q with a quote (victims: %v)", want, victims)
+		}
+	}
+
+	charged := map[string]bool{}
+	for _, r := range queryJSON(t, env, "charged-individuals") {
+		if r["affiliated_actor"] == "APT10" && strings.Contains(r["brought_by"].(string), "Department of Justice") {
+			charged[r["person"].(string)] = true
+		}
+	}
+	if !charged["Zhu Hua"] || !charged["Zhang Shilong"] {
+		t.Errorf("charged-individuals: %v, want Zhu Hua and Zhang Shilong with APT10 and the Justice Department", charged)
+	}
+
+	condemners := map[string]bool{}
+	for _, r := range queryJSON(t, env, "condemnations") {
+		if r["condemned"] == "China" {
+			condemners[r["condemner"].(string)] = true
+		}
+	}
+	for _, want := range []string{"United States", "United Kingdom", "Australia", "Canada", "Japan", "Germany"} {
+		if !condemners[want] {
+			t.Errorf("condemnations: %s does not condemn China (condemners: %v)", want, condemners)
+		}
+	}
+
+	found := false
+	for _, r := range queryJSON(t, env, "agreement-violations") {
+		parties, _ := json.Marshal(r["parties"])
+		if r["agreement"] == "2015 US-China Cyber Agreement" && r["violator"] == "APT10" && string(parties) == `["China","United States"]` {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("agreement-violations: no row with the 2015 agreement, its parties China and the United States, violated by APT10")
+	}
+
+	profile := queryJSON(t, env, "actor-profile", "--param", "actor=APT10")
+	if len(profile) != 1 || len(profile[0]["victims"].([]any)) < 3 || len(profile[0]["condemned_by"].([]any)) < 6 {
+		t.Errorf("actor-profile APT10 = %v", profile)
+	}
+}
+
+func TestLoadTwiceLeavesStatsUnchanged(t *testing.T) {
+	env := loadSeed(t)
+	_, before, _ := runCLI(t, env, "", "stats", "--format", "json")
+	code, _, errOut := runCLI(t, env, "", "load", seedArticle)
+	if code != exitOK {
+		t.Fatalf("second load: exit %d: %s", code, errOut)
+	}
+	_, after, _ := runCLI(t, env, "", "stats", "--format", "json")
+	if before != after {
+		t.Errorf("stats changed on reload:\n%s\n%s", before, after)
+	}
+	if !strings.Contains(before, `"ThreatActor": 1`) {
+		t.Errorf("stats after loading the seed: %s", before)
+	}
+}
+
+// TestBadInputExits2AndWritesNothing loads the seed, then tries each broken
+// variant of it: exit 2, a file:line:col message, and the graph unchanged.
+func TestBadInputExits2AndWritesNothing(t *testing.T) {
+	env := loadSeed(t)
+	c := graphtest.Open(t)
+	before := graphtest.Fingerprint(t, c)
+
+	cases := []struct{ name, old, new, want string }{
+		{"broken YAML", "    name: Zhu Hua\n", "    name: Zhu: Hua\n", "invalid YAML"},
+		{"unknown type", "    type: ThreatActor\n", "    type: HackerGroup\n", `unknown type "HackerGroup"`},
+		{"unknown field", "    name: Zhu Hua\n", "    name: Zhu Hua\n    nickname: Zhu\n", `unknown field "nickname"`},
+		{"dangling relation end", "from: zhu-hua, to: apt10,", "from: zhu-hua, to: apt11,", "is not an entity id"},
+		{"relation not allowed", "{type: BROUGHT_BY, from: indictment, to: doj,", "{type: BROUGHT_BY, from: indictment, to: sector-banking,", "not allowed by the model"},
+		{"duplicate id", "  - id: zhang-shilong\n", "  - id: zhu-hua\n", "duplicate entity id"},
+		{"one quote altered", `evidence: "announced charges against Zhu Hua and Zhang Shilong"`, `evidence: "announced charges against Zhu Hua and Zhang Shi-long"`, "evidence is not in the article text"},
+	}
+	seedYAML, err := os.ReadFile(filepath.Join(seedArticle, "annotations.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(filepath.Join(seedArticle, "article.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(string(seedYAML), tc.old) {
+				t.Fatalf("snippet %q not in the seed", tc.old)
+			}
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "article.txt"), text, 0o644)
+			os.WriteFile(filepath.Join(dir, "annotations.yaml"), []byte(strings.Replace(string(seedYAML), tc.old, tc.new, 1)), 0o644)
+
+			_, statsBefore, _ := runCLI(t, env, "", "stats", "--format", "json")
+			code, out, errOut := runCLI(t, env, "", "load", dir)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, errOut)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if !strings.Contains(errOut, tc.want) || !strings.HasPrefix(lines[0], filepath.Join(dir, "annotations.yaml")+":") {
+				t.Errorf("stderr does not start with file:line: and mention %q:\n%s", tc.want, errOut)
+			}
+			if !strings.HasSuffix(lines[len(lines)-1], "nothing was written") {
+				t.Errorf("last line = %q", lines[len(lines)-1])
+			}
+			_, statsAfter, _ := runCLI(t, env, "", "stats", "--format", "json")
+			if statsAfter != statsBefore {
+				t.Errorf("stats changed:\n%s\n%s", statsBefore, statsAfter)
+			}
+			if after := graphtest.Fingerprint(t, c); after != before {
+				t.Errorf("graph changed: %s -> %s", before, after)
+			}
+		})
+	}
+}
+
+func TestQueryUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"query", "nosuch"}, `no canned query "nosuch"; the catalogue has: actor-profile, actors-victims`},
+		{[]string{"query", "actor-profile"}, "needs --param actor=...; its parameters: actor (string, required)"},
+		{[]string{"query", "condemnations", "--param", "actor=x"}, "has no parameter actor; it takes no parameters"},
+		{[]string{"query", "shortest-path", "-p", "from=a", "-p", "to=b", "-p", "max_hops=six"}, `"six" is not a whole number`},
+		{[]string{"query", "actors-victims", "--param", "actor"}, `want key=value`},
+		{[]string{"query", "condemnations", "--format", "xml"}, `--format "xml"`},
+		{[]string{"load"}, "requires at least 1 arg"},
+		{[]string{"load", "/nonexistent/article"}, "not a source threatkg reads"},
+		{[]string{"reset"}, "--yes"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			// No database settings: usage errors are found before connecting.
+			code, _, errOut := runCLI(t, nil, "", tt.args...)
+			if code != exitUsage || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tt.want)
+			}
+		})
+	}
+}
+
+func TestQueryCypherAndCatalogue(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "", "query", "provenance", "--cypher")
+	if code != exitOK || !strings.Contains(out, "// @name provenance") || !strings.Contains(out, "$name") {
+		t.Errorf("--cypher: exit %d, out %q", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "", "query", "--format", "json")
+	var list []queries.Query
+	if err := json.Unmarshal([]byte(out), &list); code != exitOK || err != nil || len(list) < 9 {
+		t.Errorf("catalogue json: exit %d, %v, %d queries", code, err, len(list))
+	}
+}
+
+func TestQueryFormats(t *testing.T) {
+	env := loadSeed(t)
+	code, out, _ := runCLI(t, env, "", "query", "charged-individuals", "--format", "csv")
+	if code != exitOK || !strings.HasPrefix(out, "person,affiliated_actor,legal_action,brought_by,evidence\n") || strings.Count(out, "\n") != 3 {
+		t.Errorf("csv: exit %d:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, env, "", "query", "charged-individuals")
+	if code != exitOK || !strings.HasPrefix(out, "person ") || !strings.Contains(out, "Zhu Hua ") {
+		t.Errorf("table: exit %d:\n%s", code, out)
+	}
+	// No rows is a success.
+	code, out, _ = runCLI(t, env, "", "query", "actor-profile", "--param", "actor=nobody", "--format", "json")
+	if code != exitOK || strings.TrimSpace(out) != "[]" {
+		t.Errorf("no rows: exit %d, out %q", code, out)
+	}
+}

@@ -1,0 +1,65 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Markdown documents the model: docs/model.md is this output (a test keeps
+// them equal), and `threatkg schema describe` prints it.
+func (m Model) Markdown() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	w("# threatkg's graph model\n\n")
+	w("Generated from `graph/model` by `threatkg schema describe`; do not edit by hand.\n")
+	w("Why the model is shaped this way: [design.md](design.md).\n\n")
+
+	w("## Nodes\n\n")
+	w("Every entity node has the label `:%s` and one of the labels below, and these properties:\n\n", EntityLabel)
+	w("| property | type | meaning |\n|---|---|---|\n")
+	for _, p := range CommonProperties {
+		w("| `%s` | %s | %s |\n", p.Name, p.Type, p.Description)
+	}
+	w("\n`%s` is unique (constraint `threatkg_entity_uid`).\n\n", KeyProperty)
+	w("| label | uid prefix (STIX type) | colour | what it is | more properties |\n|---|---|---|---|---|\n")
+	for _, n := range m.Nodes {
+		var props []string
+		for _, p := range n.Properties {
+			props = append(props, fmt.Sprintf("`%s` (%s): %s", p.Name, p.Type, p.Description))
+		}
+		w("| `%s` | `%s--` | %s | %s | %s |\n", n.Label, n.STIXType, n.Color, n.Description, strings.Join(props, "; "))
+	}
+	w("\nA source document is a `:%s` node (not an entity), unique by `uid`:\n\n", ReportLabel)
+	w("| property | type | meaning |\n|---|---|---|\n")
+	for _, p := range ReportProperties {
+		w("| `%s` | %s | %s |\n", p.Name, p.Type, p.Description)
+	}
+
+	w("\n## Relationships\n\n")
+	w("Every relationship between entities is one source's claim, with these properties:\n\n")
+	w("| property | type | meaning |\n|---|---|---|\n")
+	for _, p := range ClaimProperties {
+		w("| `%s` | %s | %s |\n", p.Name, p.Type, p.Description)
+	}
+	w("\n| type | from | to | meaning | more properties |\n|---|---|---|---|---|\n")
+	for _, r := range m.Rels {
+		var props []string
+		for _, p := range r.Properties {
+			props = append(props, fmt.Sprintf("`%s` (%s): %s", p.Name, p.Type, p.Description))
+		}
+		w("| `%s` | %s | %s | %s | %s |\n", r.Type, strings.Join(r.From, ", "), strings.Join(r.To, ", "), r.Description, strings.Join(props, "; "))
+	}
+	w("\n`(:%s)-[:%s]->(:%s)`: the report names the entity. It carries what that source says of it: ", ReportLabel, MentionsType, EntityLabel)
+	var mp []string
+	for _, p := range CommonProperties {
+		if p.Name != KeyProperty {
+			mp = append(mp, "`"+p.Name+"`")
+		}
+	}
+	mp = append(mp, "`quote`")
+	for _, p := range m.EntityProperties() {
+		mp = append(mp, "`"+p.Name+"`")
+	}
+	w("%s. An entity's own properties are derived from all its MENTIONS (see design.md).\n", strings.Join(mp, ", "))
+	return b.String()
+}

@@ -1,0 +1,131 @@
+package queries
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/threatkg/threatkg/graph/model"
+)
+
+func TestCatalogueParses(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := []string{"actors-victims", "actor-profile", "charged-individuals", "condemnations",
+		"agreement-violations", "sector-exposure", "shortest-path", "provenance", "campaign-timeline"}
+	names := map[string]bool{}
+	for _, q := range all {
+		names[q.Name] = true
+		if q.Title == "" {
+			t.Errorf("%s: no title line", q.Name)
+		}
+	}
+	for _, r := range required {
+		if !names[r] {
+			t.Errorf("required query %s is missing", r)
+		}
+	}
+}
+
+var (
+	nodeLabel = regexp.MustCompile(`\(\s*\w*\s*((?::\s*\w+\s*)+)[{)]`)
+	relType   = regexp.MustCompile(`\[\s*\w*\s*:\s*(\w+)`)
+	oneLabel  = regexp.MustCompile(`:\s*(\w+)`)
+)
+
+// TestQueriesUseOnlyDeclaredNames: labels and relationship types reach
+// Cypher only from the declared model.
+func TestQueriesUseOnlyDeclaredNames(t *testing.T) {
+	labels := map[string]bool{model.EntityLabel: true, model.ReportLabel: true}
+	for _, l := range model.Declared.Labels() {
+		labels[l] = true
+	}
+	types := map[string]bool{model.MentionsType: true}
+	for _, r := range model.Declared.RelTypes() {
+		types[r] = true
+	}
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range all {
+		var body []string
+		for _, line := range strings.Split(q.Cypher, "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+				body = append(body, line)
+			}
+		}
+		src := strings.Join(body, "\n")
+		ls, ts := cypherNames(src)
+		for _, l := range ls {
+			if !labels[l] {
+				t.Errorf("%s: label %q is not declared in the model", q.Name, l)
+			}
+		}
+		for _, ty := range ts {
+			if !types[ty] {
+				t.Errorf("%s: relationship type %q is not declared in the model", q.Name, ty)
+			}
+		}
+		found := len(ls) + len(ts)
+		if found == 0 {
+			t.Errorf("%s: no labels or types found: is the check broken?", q.Name)
+		}
+	}
+}
+
+// cypherNames returns the labels and relationship types a query spells.
+func cypherNames(src string) (labels, types []string) {
+	for _, m := range nodeLabel.FindAllStringSubmatch(src, -1) {
+		for _, l := range oneLabel.FindAllStringSubmatch(m[1], -1) {
+			labels = append(labels, l[1])
+		}
+	}
+	for _, m := range relType.FindAllStringSubmatch(src, -1) {
+		types = append(types, m[1])
+	}
+	return labels, types
+}
+
+func TestCypherNames(t *testing.T) {
+	ls, ts := cypherNames("MATCH (a:Foo)-[r:BAR]->(:Baz:Qux {x: 1}), (b)<-[:ZAP]-(c) WHERE a.x = 'y:z'")
+	if strings.Join(ls, ",") != "Foo,Baz,Qux" || strings.Join(ts, ",") != "BAR,ZAP" {
+		t.Errorf("cypherNames: labels %v, types %v", ls, ts)
+	}
+}
+
+func TestBind(t *testing.T) {
+	q, err := Parse("t.cypher", "// T\n// @name t\n// @description d\n// @param a string required A.\n// @param n integer default=6 N.\n// @param b boolean optional B.\n// @columns x\nRETURN $a, $n, $b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.Bind(map[string]string{"a": "x' OR 1=1 //", "b": "true"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["a"] != "x' OR 1=1 //" || got["n"] != int64(6) || got["b"] != true {
+		t.Errorf("Bind = %v", got)
+	}
+	for _, bad := range []map[string]string{{}, {"a": "x", "zz": "1"}, {"a": "x", "n": "six"}, {"a": "x", "b": "maybe"}} {
+		if _, err := q.Bind(bad); err == nil {
+			t.Errorf("Bind(%v) succeeded", bad)
+		}
+	}
+}
+
+func TestParseRejectsBadHeaders(t *testing.T) {
+	for _, src := range []string{
+		"// @description d\n// @columns x\nRETURN 1",                                             // no name
+		"// @name t\n// @columns x\nRETURN 1",                                                    // no description
+		"// @name t\n// @description d\nRETURN 1",                                                // no columns
+		"// @name t\n// @description d\n// @columns x\n// @param p text required P.\nRETURN $p",  // bad type
+		"// @name t\n// @description d\n// @columns x\n// @param p string required P.\nRETURN 1", // unused
+		"// @name t\n// @description d\n// @columns x\n// @bogus\nRETURN 1",                      // unknown header
+	} {
+		if _, err := Parse("t.cypher", src); err == nil {
+			t.Errorf("Parse accepted:\n%s", src)
+		}
+	}
+}
