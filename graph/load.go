@@ -36,6 +36,9 @@ type LoadSummary struct {
 	DryRun        bool               `json:"dry_run"`
 	Nodes         map[string]*Change `json:"nodes"`
 	Relationships map[string]*Change `json:"relationships"`
+	// Entity resolution (not computed in a dry run).
+	Resolved  []Resolution `json:"resolved"`
+	Ambiguous []Ambiguity  `json:"ambiguous"`
 }
 
 func (s *LoadSummary) node(label string) *Change {
@@ -85,11 +88,26 @@ func (c *Client) Load(ctx context.Context, doc model.Document, opts LoadOptions)
 	}
 	session := c.session(ctx, writeAccess)
 	defer session.Close(ctx)
-	_, err = session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return nil, writeDocument(ctx, tx, doc, opts)
+	type outcome struct {
+		resolved  []Resolution
+		ambiguous []Ambiguity
+	}
+	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (outcome, error) {
+		if err := writeDocument(ctx, tx, doc, opts); err != nil {
+			return outcome{}, err
+		}
+		r, a, err := resolveDocument(ctx, tx, doc)
+		return outcome{r, a}, err
 	})
 	if err != nil {
 		return LoadSummary{}, fmt.Errorf("write %s: %w", doc.Source.UID, err)
+	}
+	summary.Resolved, summary.Ambiguous = out.resolved, out.ambiguous
+	if summary.Resolved == nil {
+		summary.Resolved = []Resolution{}
+	}
+	if summary.Ambiguous == nil {
+		summary.Ambiguous = []Ambiguity{}
 	}
 	return summary, nil
 }
@@ -149,7 +167,7 @@ RETURN [l IN labels(n) WHERE l <> $entity][0] AS label`, map[string]any{"src": d
 
 		// This source's claims now in the graph, by claim uid.
 		res, err = tx.Run(ctx, `
-MATCH (:Report {uid: $src})-[:MENTIONS]->(:Entity)-[r]->(:Entity)
+MATCH (:Report {uid: $src})-[:MENTIONS]->(:Entity)-[r]-(:Entity)
 WHERE r.source = $src
 RETURN DISTINCT r.claim AS claim, type(r) AS type`, map[string]any{"src": doc.Source.UID})
 		if err != nil {
@@ -297,7 +315,10 @@ func reportProps(s model.Source, now time.Time) map[string]any {
 	props := map[string]any{
 		"kind": s.Kind, "title": s.Title, "publisher": s.Publisher, "date": s.Date,
 		"url": nilIfEmpty(s.URL), "file": nilIfEmpty(s.File), "text_sha256": nilIfEmpty(s.TextSHA256),
-		"loaded_at": now.UTC().Format(time.RFC3339),
+		"loaded_at":      now.UTC().Format(time.RFC3339),
+		"stix_id":        nilIfEmpty(s.STIXID),
+		"attack_version": nilIfEmpty(s.ATTACKVersion), "attack_spec_version": nilIfEmpty(s.ATTACKSpecVersion),
+		"skipped": nonNilStrings(s.Skipped),
 	}
 	return props
 }
@@ -312,7 +333,7 @@ func mergeEntitiesCypher(label string) string {
 // mentionProperties are the per-source values MENTIONS carries: the common
 // entity properties (but uid) and every declared label-specific property.
 func mentionProperties() []string {
-	out := []string{"name", "aliases", "description", "quote"}
+	out := []string{"name", "aliases", "description", "quote", "keys"}
 	for _, p := range model.Declared.EntityProperties() {
 		out = append(out, p.Name)
 	}
@@ -331,10 +352,25 @@ MERGE (r)-[m:MENTIONS]->(n)
 SET %s`, strings.Join(sets, ", "))
 }()
 
+// entityKeys are the normalised name and aliases, which entity resolution
+// compares (see resolve.go).
+func entityKeys(e model.Entity) []string {
+	seen := map[string]bool{}
+	keys := []string{}
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		if k := model.Normalize(n); k != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 func mentionRow(e model.Entity) map[string]any {
 	row := map[string]any{
 		"uid": e.UID, "name": e.Name, "aliases": nonNilStrings(e.Aliases),
-		"description": nilIfEmpty(e.Description), "quote": e.Quote,
+		"description": nilIfEmpty(e.Description), "quote": e.Quote, "keys": entityKeys(e),
 	}
 	for _, p := range model.Declared.EntityProperties() {
 		row[p.Name] = e.Properties[p.Name] // nil when absent: SET removes it
@@ -347,14 +383,16 @@ WHERE NOT n.uid IN $uids
 DELETE m
 RETURN n.uid`
 
-const deleteStaleClaimsCypher = `MATCH (:Report {uid: $src})-[:MENTIONS]->(:Entity)-[r]->(:Entity)
+// deleteStaleClaimsCypher finds the source's claims through the entities
+// it mentions (at least one end of each claim is one of them).
+const deleteStaleClaimsCypher = `MATCH (:Report {uid: $src})-[:MENTIONS]->(:Entity)-[r]-(:Entity)
 WHERE r.source = $src AND NOT r.claim IN $claims
 DELETE r`
 
 // mergeClaimsCypher writes one source's claims of one relationship type:
 // one relationship per claim uid, that is per type, endpoints and source.
 func mergeClaimsCypher(typ string) string {
-	sets := []string{"r.source = $src", "r.quote = row.quote", "r.date = row.date"}
+	sets := []string{"r.source = $src", "r.quote = row.quote", "r.date = row.date", "r.citations = row.citations"}
 	for _, p := range model.Declared.RelProperties() {
 		sets = append(sets, fmt.Sprintf("r.%s = row.%s", quoteName(p.Name), quoteName(p.Name)))
 	}
@@ -366,7 +404,7 @@ SET %s`, quoteName(typ), strings.Join(sets, ", "))
 }
 
 func claimRow(cl model.Claim) map[string]any {
-	row := map[string]any{"claim": cl.UID, "from": cl.From, "to": cl.To, "quote": cl.Quote, "date": nilIfEmpty(cl.Date)}
+	row := map[string]any{"claim": cl.UID, "from": cl.From, "to": cl.To, "quote": cl.Quote, "date": nilIfEmpty(cl.Date), "citations": nilIfNoStrings(cl.Citations)}
 	for _, p := range model.Declared.RelProperties() {
 		row[p.Name] = cl.Properties[p.Name]
 	}
@@ -382,6 +420,7 @@ var recomputeEntitiesCypher = func() string {
 	sets := []string{
 		"n.name = ms[0].name",
 		"n.aliases = [a IN aliases WHERE a <> ms[0].name]",
+		"n.keys = keys",
 		"n.description = head([m IN ms WHERE m.description IS NOT NULL | m.description])",
 	}
 	for _, p := range model.Declared.EntityProperties() {
@@ -402,6 +441,12 @@ CALL (ms) {
   WITH DISTINCT a ORDER BY a
   RETURN collect(a) AS aliases
 }
+CALL (ms) {
+  UNWIND ms AS m
+  UNWIND coalesce(m.keys, []) AS k
+  WITH DISTINCT k ORDER BY k
+  RETURN collect(k) AS keys
+}
 SET %s`, strings.Join(sets, ",\n    "))
 }()
 
@@ -412,6 +457,13 @@ DETACH DELETE n`
 
 func nilIfEmpty(s string) any {
 	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nilIfNoStrings(s []string) any {
+	if len(s) == 0 {
 		return nil
 	}
 	return s

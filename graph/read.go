@@ -39,3 +39,21 @@ func (c *Client) Read(ctx context.Context, cypher string, params map[string]any)
 	}
 	return rows, nil
 }
+
+// EntityLabels returns the label of each entity of the given uids that the
+// graph holds.
+func (c *Client) EntityLabels(ctx context.Context, uids []string) (map[string]string, error) {
+	rows, err := c.Read(ctx, `UNWIND $uids AS uid
+MATCH (n:Entity {uid: uid})
+RETURN uid, [l IN labels(n) WHERE l <> 'Entity'][0] AS label`, map[string]any{"uids": uids})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, r := range rows.Records {
+		uid, _ := r[0].(string)
+		label, _ := r[1].(string)
+		out[uid] = label
+	}
+	return out, nil
+}

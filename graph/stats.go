@@ -21,7 +21,7 @@ type Stats struct {
 // and type, names from the declared model only).
 func (c *Client) Stats(ctx context.Context) (Stats, error) {
 	labels := append([]string{model.EntityLabel, model.ReportLabel}, model.Declared.Labels()...)
-	types := append(model.Declared.RelTypes(), model.MentionsType)
+	types := append(model.Declared.RelTypes(), model.MentionsType, model.SameAsType, model.NotSameAsType)
 	session := c.session(ctx, readAccess)
 	defer session.Close(ctx)
 	return neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (Stats, error) {

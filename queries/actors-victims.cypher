@@ -1,13 +1,20 @@
 // Which threat actors link to which victims, and how.
 // @name actors-victims
-// @description Every way a threat actor, its members or its campaigns link to something targeted, with the quote and its sources.
+// @description Every way a threat actor (with the nodes resolved to it), its members or its campaigns link to something targeted, with the quote and its sources.
 // @param actor string optional Name or alias of one threat actor (case-insensitive); every actor when not set.
 // @columns actor, victim, victim_type, via, evidence, sources
 // In Neo4j Browser: :param actor => 'APT10'   (or => null for every actor)
-MATCH (a:ThreatActor)
+MATCH (x:ThreatActor)
 WHERE $actor IS NULL
-   OR toLower(a.name) = toLower($actor)
-   OR any(x IN a.aliases WHERE toLower(x) = toLower($actor))
+   OR toLower(x.name) = toLower($actor)
+   OR any(a IN x.aliases WHERE toLower(a) = toLower($actor))
+// The actor and every node entity resolution linked to it (SAME_AS) are
+// one entity; rep is the member with the smallest uid.
+MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)
+WITH x, collect(DISTINCT m) AS cluster
+WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
+WITH rep, head(collect(cluster)) AS cluster
+UNWIND cluster AS a
 CALL (a) {
   MATCH (a)-[t:TARGETED]->(v:Entity)
   RETURN v, t, 'directly' AS via
@@ -25,10 +32,10 @@ CALL (a) {
   RETURN v, t, 'member ' + m.name + ', campaign: ' + c.name AS via
 }
 MATCH (s:Report {uid: t.source})
-WITH a, v, t, via, s
+WITH rep, v, t, via, s
 ORDER BY via
-WITH a, v, t, collect(DISTINCT via) AS via, collect(DISTINCT s.title) AS sources
-RETURN a.name AS actor,
+WITH rep, v, t, collect(DISTINCT via) AS via, collect(DISTINCT s.title) AS sources
+RETURN rep.name AS actor,
        v.name AS victim,
        [l IN labels(v) WHERE l <> 'Entity'][0] AS victim_type,
        via,

@@ -30,9 +30,9 @@ func TestCatalogueParses(t *testing.T) {
 }
 
 var (
-	nodeLabel = regexp.MustCompile(`\(\s*\w*\s*((?::\s*\w+\s*)+)[{)]`)
-	relType   = regexp.MustCompile(`\[\s*\w*\s*:\s*(\w+)`)
-	oneLabel  = regexp.MustCompile(`:\s*(\w+)`)
+	nodeLabel = regexp.MustCompile(`\(\s*\w*\s*((?:[:|]\s*\w+\s*)+)[{)]`)
+	relType   = regexp.MustCompile(`\[\s*\w*\s*:\s*(\w+)((?:\s*\|\s*\w+)*)`)
+	oneLabel  = regexp.MustCompile(`[:|]\s*(\w+)`)
 )
 
 // TestQueriesUseOnlyDeclaredNames: labels and relationship types reach
@@ -42,7 +42,7 @@ func TestQueriesUseOnlyDeclaredNames(t *testing.T) {
 	for _, l := range model.Declared.Labels() {
 		labels[l] = true
 	}
-	types := map[string]bool{model.MentionsType: true}
+	types := map[string]bool{model.MentionsType: true, model.SameAsType: true, model.NotSameAsType: true}
 	for _, r := range model.Declared.RelTypes() {
 		types[r] = true
 	}
@@ -85,13 +85,16 @@ func cypherNames(src string) (labels, types []string) {
 	}
 	for _, m := range relType.FindAllStringSubmatch(src, -1) {
 		types = append(types, m[1])
+		for _, more := range oneLabel.FindAllStringSubmatch(m[2], -1) {
+			types = append(types, more[1])
+		}
 	}
 	return labels, types
 }
 
 func TestCypherNames(t *testing.T) {
-	ls, ts := cypherNames("MATCH (a:Foo)-[r:BAR]->(:Baz:Qux {x: 1}), (b)<-[:ZAP]-(c) WHERE a.x = 'y:z'")
-	if strings.Join(ls, ",") != "Foo,Baz,Qux" || strings.Join(ts, ",") != "BAR,ZAP" {
+	ls, ts := cypherNames("MATCH (a:Foo)-[r:BAR]->(:Baz:Qux {x: 1}), (b)<-[:ZAP|ZIP]-(c:Mal|Tol) WHERE a.x = 'y:z'")
+	if strings.Join(ls, ",") != "Foo,Baz,Qux,Mal,Tol" || strings.Join(ts, ",") != "BAR,ZAP,ZIP" {
 		t.Errorf("cypherNames: labels %v, types %v", ls, ts)
 	}
 }

@@ -56,8 +56,9 @@ func exitCode(err error) int {
 		input    *loaders.InputError
 		param    *queries.ParamError
 		unknownQ *queries.UnknownQueryError
+		notFound *graph.NotFoundError
 	)
-	if errors.As(err, &usage) || errors.As(err, &input) || errors.As(err, &param) || errors.As(err, &unknownQ) {
+	if errors.As(err, &usage) || errors.As(err, &input) || errors.As(err, &param) || errors.As(err, &unknownQ) || errors.As(err, &notFound) {
 		return exitUsage
 	}
 	var cmdErr *commandError

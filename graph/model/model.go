@@ -75,6 +75,18 @@ const (
 	MentionsType = "MENTIONS"
 	// ReportedType: a news outlet or publisher reported an event.
 	ReportedType = "REPORTED"
+	// SameAsType links two nodes that entity resolution found to be one
+	// entity; NotSameAsType records that a user undid such a link, so that
+	// later loads do not make it again. Neither is a source's claim.
+	SameAsType    = "SAME_AS"
+	NotSameAsType = "NOT_SAME_AS"
+)
+
+// Properties several labels share.
+var (
+	externalID  = Property{Name: "external_id", Type: String, Description: "the id other catalogues use: ATT&CK's G0045, S0013, T1199, C0001"}
+	externalURL = Property{Name: "url", Type: String, Description: "the entry's page in that catalogue"}
+	platforms   = Property{Name: "platforms", Type: StringList, Description: "platforms it applies to (ATT&CK), e.g. Windows"}
 )
 
 // CommonProperties are carried by every entity node.
@@ -83,6 +95,7 @@ var CommonProperties = []Property{
 	{Name: "name", Type: String, Description: "canonical name"},
 	{Name: "aliases", Type: StringList, Description: "other names the sources use"},
 	{Name: "description", Type: String, Description: "one or two sentences an analyst would write"},
+	{Name: "keys", Type: StringList, Description: "the normalised name and aliases, which entity resolution compares (derived)"},
 }
 
 // ClaimProperties are carried by every relationship a source asserts. Each
@@ -93,6 +106,7 @@ var ClaimProperties = []Property{
 	{Name: "source", Type: String, Description: "uid of the Report that asserts it"},
 	{Name: "quote", Type: String, Description: "the source's words that support it, verbatim"},
 	{Name: "date", Type: Date, Description: "when it happened, if the source says"},
+	{Name: "citations", Type: StringList, Description: "the references the source cites for it (STIX external references)"},
 }
 
 // Declared is threatkg's graph model. Constraints, MERGE statements, input
@@ -103,6 +117,7 @@ var Declared = Model{
 			Description: "a hacking group or intrusion set (APT10, menuPass)",
 			Properties: []Property{
 				{Name: "first_seen", Type: Date, Description: "earliest activity the sources name"},
+				externalID, externalURL,
 			}},
 		{Label: "Person", STIXType: "identity", Color: "#F2A93B",
 			Description: "an individual: a hacker, an official, an expert",
@@ -130,6 +145,20 @@ var Declared = Model{
 			Properties: []Property{
 				{Name: "start", Type: Date, Description: "when it began"},
 				{Name: "end", Type: Date, Description: "when it ended, if known"},
+				externalID, externalURL,
+			}},
+		{Label: "Malware", STIXType: "malware", Color: "#A63D40",
+			Description: "malicious software (a family): PlugX, RedLeaves",
+			Properties:  []Property{externalID, externalURL, platforms}},
+		{Label: "Tool", STIXType: "tool", Color: "#C9A227",
+			Description: "legitimate software that attackers use: Mimikatz, PsExec",
+			Properties:  []Property{externalID, externalURL, platforms}},
+		{Label: "Technique", STIXType: "attack-pattern", Color: "#6C757D",
+			Description: "an ATT&CK technique or sub-technique (T1199 Trusted Relationship)",
+			Properties: []Property{
+				externalID, externalURL, platforms,
+				{Name: "tactics", Type: StringList, Description: "ATT&CK tactics (kill-chain phases), e.g. initial-access"},
+				{Name: "is_subtechnique", Type: Boolean, Description: "true for a sub-technique (T1003.002)"},
 			}},
 		{Label: "Agreement", STIXType: "x-threatkg-agreement", Color: "#8D6E63",
 			Description: "a treaty, accord or commitment between governments",
@@ -152,7 +181,7 @@ var Declared = Model{
 		{Type: "CONDUCTED", Description: "carried out a campaign",
 			From: []string{"ThreatActor", "Person", "Government"}, To: []string{"Campaign"}},
 		{Type: "TARGETED", Description: "attacked, hacked, infiltrated or stole from",
-			From: []string{"ThreatActor", "Campaign", "Person", "Government"},
+			From: []string{"ThreatActor", "Campaign", "Person", "Government", "Malware", "Tool", "Technique"},
 			To:   []string{"Person", "Organization", "Government", "Country", "Sector"},
 			Properties: []Property{
 				{Name: "objective", Type: String, Description: "what the attacker was after, as the source says"},
@@ -178,8 +207,8 @@ var Declared = Model{
 			}},
 		{Type: "PART_OF", Description: "is part of a larger organization, government, sector or campaign",
 			From: []string{"Organization", "Government", "Campaign"}, To: []string{"Organization", "Government", "Sector", "Campaign"}},
-		{Type: "LOCATED_IN", Description: "is located in a country",
-			From: []string{"Organization", "Government", "Person"}, To: []string{"Country"}},
+		{Type: "LOCATED_IN", Description: "is located in, or originates from, a country",
+			From: []string{"Organization", "Government", "Person", "ThreatActor", "Campaign", "Malware"}, To: []string{"Country"}},
 		{Type: "GOVERNS", Description: "a government governs a country",
 			From: []string{"Government"}, To: []string{"Country"}},
 		{Type: "ANNOUNCED", Description: "made public: charges, a discovery, an agreement's terms",
@@ -188,6 +217,12 @@ var Declared = Model{
 			From: []string{"Organization", "Person"}, To: []string{"Campaign", "ThreatActor"}},
 		{Type: ReportedType, Description: "a news outlet or publisher reported it (the source relied on that outlet)",
 			From: []string{"Organization"}, To: []string{"Campaign", "LegalAction", "ThreatActor", "Agreement"}},
+		{Type: "USES", Description: "uses software or a technique (STIX uses)",
+			From: []string{"ThreatActor", "Campaign", "Malware", "Tool"}, To: []string{"Malware", "Tool", "Technique"}},
+		{Type: "SUBTECHNIQUE_OF", Description: "a sub-technique of a technique (STIX subtechnique-of)",
+			From: []string{"Technique"}, To: []string{"Technique"}},
+		{Type: "VARIANT_OF", Description: "malware that is a variant of another (STIX variant-of)",
+			From: []string{"Malware"}, To: []string{"Malware"}},
 	},
 }
 
@@ -247,7 +282,7 @@ func (m Model) Check() error {
 			problems = append(problems, fmt.Sprintf("label %q has no STIX type", n.Label))
 		}
 	}
-	seenRel := map[string]bool{MentionsType: true}
+	seenRel := map[string]bool{MentionsType: true, SameAsType: true, NotSameAsType: true}
 	for _, r := range m.Rels {
 		if !isIdentifier(r.Type) {
 			problems = append(problems, fmt.Sprintf("relationship type %q is not a plain identifier", r.Type))
@@ -304,6 +339,10 @@ var ReportProperties = []Property{
 	{Name: "file", Type: String, Description: "the file it was loaded from (base name)"},
 	{Name: "text_sha256", Type: String, Description: "SHA-256 of the loaded text: which version of the source"},
 	{Name: "loaded_at", Type: String, Description: "when it was last loaded (UTC, RFC 3339)"},
+	{Name: "stix_id", Type: String, Description: "for a STIX bundle or report: its STIX id"},
+	{Name: "attack_version", Type: String, Description: "for MITRE ATT&CK data: the ATT&CK release, when the bundle says"},
+	{Name: "attack_spec_version", Type: String, Description: "for MITRE ATT&CK data: the newest ATT&CK data-model version of its objects"},
+	{Name: "skipped", Type: StringList, Description: "what the loader skipped and why, counted (unknown types, revoked objects, ...)"},
 }
 
 // Property returns the declared property of a label (common or specific).

@@ -13,6 +13,10 @@ type Document struct {
 	Source   Source
 	Entities []Entity
 	Claims   []Claim
+	// External are entities the claims refer to that are not in the document
+	// but already in the graph (uid to label), e.g. the ends of a STIX
+	// relationship whose objects an earlier bundle brought.
+	External map[string]string
 }
 
 // Source describes the document itself; it becomes a Report node.
@@ -25,6 +29,11 @@ type Source struct {
 	URL        string
 	File       string
 	TextSHA256 string
+	// STIX sources only.
+	STIXID            string
+	ATTACKVersion     string
+	ATTACKSpecVersion string
+	Skipped           []string // "12 indicator objects (type not in the model)", ...
 }
 
 // Entity is what the source says of one entity.
@@ -45,6 +54,7 @@ type Claim struct {
 	From, To   string // entity uids
 	Quote      string
 	Date       string
+	Citations  []string
 	Properties map[string]any // declared relationship-specific properties only
 }
 
@@ -99,9 +109,15 @@ func (m Model) CheckDocument(d Document) error {
 		}
 		claims[c.UID] = true
 		from, okFrom := labels[c.From]
+		if !okFrom {
+			from, okFrom = d.External[c.From]
+		}
 		to, okTo := labels[c.To]
+		if !okTo {
+			to, okTo = d.External[c.To]
+		}
 		if !okFrom || !okTo {
-			add("claim %q: an end is not an entity of this document", c.UID)
+			add("claim %q: an end is neither an entity of this document nor in the graph", c.UID)
 			continue
 		}
 		if !r.Allows(from, to) {

@@ -1,0 +1,24 @@
+// Which software (malware and tools) a threat actor uses.
+// @name actor-software
+// @description The malware and tools a threat actor (with the nodes resolved to it) uses, with ATT&CK ids, the evidence and its source.
+// @param actor string required Name or alias of the threat actor (case-insensitive), e.g. APT10.
+// @columns software_id, software, type, evidence, sources
+// In Neo4j Browser: :param actor => 'APT10'
+MATCH (x:ThreatActor)
+WHERE toLower(x.name) = toLower($actor)
+   OR any(a IN x.aliases WHERE toLower(a) = toLower($actor))
+// The actor and every node entity resolution linked to it (SAME_AS) are
+// one entity; rep is the member with the smallest uid.
+MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)
+WITH x, collect(DISTINCT m) AS cluster
+WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
+WITH rep, head(collect(cluster)) AS cluster
+UNWIND cluster AS a
+MATCH (a)-[u:USES]->(s:Malware|Tool)
+MATCH (r:Report {uid: u.source})
+RETURN s.external_id AS software_id,
+       s.name AS software,
+       [l IN labels(s) WHERE l <> 'Entity'][0] AS type,
+       u.quote AS evidence,
+       collect(DISTINCT r.title) AS sources
+ORDER BY software, evidence

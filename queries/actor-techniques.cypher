@@ -1,0 +1,26 @@
+// Which ATT&CK techniques a threat actor uses, directly or through its software.
+// @name actor-techniques
+// @description The techniques a threat actor (with the nodes resolved to it) uses, directly or through software it uses, with the procedure text as evidence.
+// @param actor string required Name or alias of the threat actor (case-insensitive), e.g. APT10.
+// @columns technique_id, technique, tactics, via, evidence
+// In Neo4j Browser: :param actor => 'APT10'
+MATCH (x:ThreatActor)
+WHERE toLower(x.name) = toLower($actor)
+   OR any(a IN x.aliases WHERE toLower(a) = toLower($actor))
+// The actor and every node entity resolution linked to it (SAME_AS) are
+// one entity; rep is the member with the smallest uid.
+MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)
+WITH x, collect(DISTINCT m) AS cluster
+WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
+WITH rep, head(collect(cluster)) AS cluster
+CALL (cluster) {
+  UNWIND cluster AS a
+  MATCH (a)-[u:USES]->(t:Technique)
+  RETURN t, 'directly' AS via, u.quote AS evidence
+  UNION
+  UNWIND cluster AS a
+  MATCH (a)-[:USES]->(s:Malware|Tool)-[u:USES]->(t:Technique)
+  RETURN t, 'software: ' + s.name AS via, u.quote AS evidence
+}
+RETURN t.external_id AS technique_id, t.name AS technique, t.tactics AS tactics, via, evidence
+ORDER BY technique_id, via, evidence
