@@ -717,7 +717,8 @@ func jsonErrorPosition(data []byte, err error) (int, int) {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return offsetPosition(data, int(syn.Offset))
+		// Offset counts the bytes read, the offending one included.
+		return offsetPosition(data, max(int(syn.Offset)-1, 0))
 	case errors.As(err, &typ):
 		return offsetPosition(data, int(typ.Offset))
 	}

@@ -1,6 +1,6 @@
 // How two entities are connected.
 // @name shortest-path
-// @description The shortest chain of claims between two entities (names or aliases, case-insensitive), ignoring which reports mention them.
+// @description The shortest chains of claims between two entities (names or aliases, case-insensitive), through entities only (not the reports that mention them); at most 10, shortest first.
 // @param from string required Name or alias of the first entity, e.g. Zhu Hua.
 // @param to string required Name or alias of the second entity, e.g. China.
 // @param max_hops integer default=6 Longest path to look for (at most 15).
@@ -11,8 +11,8 @@ WHERE toLower(a.name) = toLower($from) OR any(x IN a.aliases WHERE toLower(x) = 
 MATCH (b:Entity)
 WHERE (toLower(b.name) = toLower($to) OR any(x IN b.aliases WHERE toLower(x) = toLower($to)))
   AND a <> b
-MATCH p = shortestPath((a)-[*..15]-(b))
-WHERE length(p) <= $max_hops
+MATCH p = allShortestPaths((a)-[*..15]-(b))
+WHERE length(p) <= $max_hops AND all(n IN nodes(p) WHERE n:Entity)
 WITH p, nodes(p) AS ns, relationships(p) AS rs
 RETURN reduce(s = ns[0].name, i IN range(0, size(rs) - 1) |
          s + CASE WHEN startNode(rs[i]) = ns[i]

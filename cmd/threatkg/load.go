@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -177,7 +179,10 @@ func readSource(ctx context.Context, p string) (source, error) {
 	if err != nil {
 		return source{}, notSource(err.Error())
 	}
-	if !loaders.LooksLikeJSON(p, data[:min(len(data), 512)]) {
+	if data, err = gunzipIfCompressed(data); err != nil {
+		return source{}, notSource(err.Error())
+	}
+	if !loaders.LooksLikeJSON(strings.TrimSuffix(p, ".gz"), data[:min(len(data), 512)]) {
 		return source{}, notSource("not a source threatkg reads: neither an annotated article (.yaml) nor STIX 2.1 JSON")
 	}
 	return readSTIX(p, data)
@@ -212,7 +217,24 @@ func fetch(ctx context.Context, url string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("download failed: %w", err)
 	}
-	return data, nil
+	return gunzipIfCompressed(data)
+}
+
+// gunzipIfCompressed decompresses gzip data (ATT&CK releases are often
+// shipped compressed), bounded like any input.
+func gunzipIfCompressed(data []byte) ([]byte, error) {
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not a valid gzip file: %w", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, loaders.MaxSTIXSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("not a valid gzip file: %w", err)
+	}
+	return out, nil
 }
 
 // resolveReferences gives each document the labels of the entities its

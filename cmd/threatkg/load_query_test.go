@@ -28,7 +28,13 @@ var goldenParams = map[string][]string{
 	"provenance":           {"--param", "name=Zhu Hua"},
 	"sector-exposure":      nil,
 	"shortest-path":        {"--param", "from=Zhang Shilong", "--param", "to=u.s. department of justice"},
+	"actor-techniques":     {"--param", "actor=APT10"},
+	"actor-software":       {"--param", "actor=Stone Panda"},
+	"technique-actors":     {"--param", "technique=t1199"},
+	"shared-techniques":    {"--param", "a=APT10", "--param", "b=menuPass"},
 }
+
+const menupassBundle = "../../testdata/stix/attack/menupass.json"
 
 // loadSeed wipes the test database and loads the seed article with the CLI.
 func loadSeed(t *testing.T) map[string]string {
@@ -56,8 +62,13 @@ func queryJSON(t *testing.T, env map[string]string, name string, params ...strin
 	return rows
 }
 
+// TestCannedQueriesGolden runs every canned query on the seed article and
+// ATT&CK's menuPass bundle, and compares the JSON with golden files.
 func TestCannedQueriesGolden(t *testing.T) {
 	env := loadSeed(t)
+	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
+		t.Fatalf("load menupass: exit %d: %s", code, errOut)
+	}
 	all, err := queries.All()
 	if err != nil {
 		t.Fatal(err)
@@ -243,7 +254,7 @@ func TestQueryUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"query", "nosuch"}, `no canned query "nosuch"; the catalogue has: actor-profile, actors-victims`},
+		{[]string{"query", "nosuch"}, `no canned query "nosuch"; the catalogue has: actor-profile, actor-software, actor-techniques`},
 		{[]string{"query", "actor-profile"}, "needs --param actor=...; its parameters: actor (string, required)"},
 		{[]string{"query", "condemnations", "--param", "actor=x"}, "has no parameter actor; it takes no parameters"},
 		{[]string{"query", "shortest-path", "-p", "from=a", "-p", "to=b", "-p", "max_hops=six"}, `"six" is not a whole number`},
@@ -290,5 +301,71 @@ func TestQueryFormats(t *testing.T) {
 	code, out, _ = runCLI(t, env, "", "query", "actor-profile", "--param", "actor=nobody", "--format", "json")
 	if code != exitOK || strings.TrimSpace(out) != "[]" {
 		t.Errorf("no rows: exit %d, out %q", code, out)
+	}
+}
+
+// TestArticleAndATTACKInEitherOrder: after the seed article and menupass.json,
+// in either order, APT10's profile joins both sources.
+func TestArticleAndATTACKInEitherOrder(t *testing.T) {
+	for _, order := range [][]string{{seedArticle, menupassBundle}, {menupassBundle, seedArticle}} {
+		t.Run(filepath.Base(order[0])+" first", func(t *testing.T) {
+			graphtest.OpenClean(t)
+			env := envOf(graphtest.Get(t).Config)
+			for _, src := range order {
+				if code, _, errOut := runCLI(t, env, "", "load", src); code != exitOK {
+					t.Fatalf("load %s: exit %d: %s", src, code, errOut)
+				}
+			}
+			rows := queryJSON(t, env, "actor-profile", "--param", "actor=APT10")
+			if len(rows) != 1 {
+				t.Fatalf("%d rows, want one: %v", len(rows), rows)
+			}
+			has := func(col, want string) bool {
+				for _, v := range rows[0][col].([]any) {
+					if strings.HasPrefix(v.(string), want) {
+						return true
+					}
+				}
+				return false
+			}
+			if !has("members", "Zhu Hua") || !has("techniques", "T1199 Trusted Relationship") || !has("software", "PlugX") {
+				t.Errorf("profile lacks Zhu Hua, T1199 or PlugX: %v", rows[0])
+			}
+			_, out, _ := runCLI(t, env, "", "resolve", "--explain", "APT10")
+			if !strings.Contains(out, `because both are called "apt10"`) {
+				t.Errorf("resolve --explain:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestLoadRefusesDanglingSTIXReference(t *testing.T) {
+	env := loadSeed(t)
+	c := graphtest.Open(t)
+	before := graphtest.Fingerprint(t, c)
+	dir := t.TempDir()
+	bundle := `{"type": "bundle", "id": "bundle--0d6c9c2e-7f44-4ad5-9a66-5b3a0b7f0001", "objects": [
+  {"type": "tool", "spec_version": "2.1", "id": "tool--00000000-0000-4000-8000-000000000004", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "name": "x"},
+  {"type": "relationship", "spec_version": "2.1", "id": "relationship--00000000-0000-4000-8000-000000000101", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z",
+   "relationship_type": "uses", "source_ref": "intrusion-set--00000000-0000-4000-8000-0000000000ff", "target_ref": "tool--00000000-0000-4000-8000-000000000004"}
+]}`
+	path := filepath.Join(dir, "dangling.json")
+	os.WriteFile(path, []byte(bundle), 0o644)
+	code, _, errOut := runCLI(t, env, "", "load", path)
+	if code != exitUsage || !strings.Contains(errOut, path+":3:") || !strings.Contains(errOut, "neither in this file nor in the graph") {
+		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+	if after := graphtest.Fingerprint(t, c); after != before {
+		t.Error("a refused load changed the graph")
+	}
+	// The same relationship is fine once its end is in the graph: the seed's
+	// APT10 is, under its own uid.
+	rows := graphtest.Run(t, c, "MATCH (a:ThreatActor {name: 'APT10'}) RETURN a.uid AS uid", nil)
+	os.WriteFile(path, []byte(strings.Replace(bundle, "intrusion-set--00000000-0000-4000-8000-0000000000ff", rows[0]["uid"].(string), 1)), 0o644)
+	if code, _, errOut := runCLI(t, env, "", "load", path); code != exitOK {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	if n := graphtest.Run(t, c, "MATCH (:ThreatActor {name: 'APT10'})-[u:USES]->(:Tool {name: 'x'}) RETURN count(u) AS n", nil)[0]["n"]; n != int64(1) {
+		t.Errorf("%v USES claims to the external end", n)
 	}
 }
