@@ -19,14 +19,18 @@ build: ## build bin/threatkg
 	$(GO) build -o $(BIN) ./cmd/threatkg
 
 SEED := testdata/articles/apt10-2018-12-20
+ATTACK := testdata/stix/attack/menupass.json
 
-demo: build neo4j ## local Neo4j, load the seed article, answer canned queries
+demo: build neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer canned queries
 	@set -a; . .neo4j/env; set +a; \
 	step() { printf '\n\033[1m== %s\033[0m\n' "$$*"; }; \
 	step "threatkg doctor"; $(BIN) doctor; \
 	step "threatkg load $(SEED)"; $(BIN) load $(SEED); \
+	step "threatkg load $(ATTACK)  (MITRE ATT&CK: APT10 / menuPass)"; $(BIN) load $(ATTACK) >/dev/null; \
+	step "threatkg resolve --explain APT10"; $(BIN) resolve --explain APT10; \
 	step "threatkg query actor-profile --param actor=APT10 --format json"; $(BIN) query actor-profile --param actor=APT10 --format json; \
 	step "threatkg query actors-victims --param actor=APT10"; $(BIN) query actors-victims --param actor=APT10; \
+	step "threatkg query technique-actors --param technique=T1199"; $(BIN) query technique-actors --param technique=T1199; \
 	step "threatkg query charged-individuals"; $(BIN) query charged-individuals; \
 	step "threatkg query condemnations"; $(BIN) query condemnations; \
 	step "threatkg query agreement-violations"; $(BIN) query agreement-violations; \

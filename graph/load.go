@@ -256,6 +256,11 @@ func writeDocument(ctx context.Context, tx neo4j.ManagedTransaction, doc model.D
 		byLabel[e.Label] = append(byLabel[e.Label], map[string]any{"uid": e.UID})
 		mentionRows[i] = mentionRow(e)
 	}
+	// Ends of claims that other sources bring (their nodes normally exist
+	// already; within one import they may come from a later document).
+	for uid, label := range doc.External {
+		byLabel[label] = append(byLabel[label], map[string]any{"uid": uid})
+	}
 	for _, label := range sortedKeys(byLabel) {
 		if err := batches(mergeEntitiesCypher(label), byLabel[label], nil); err != nil {
 			return fmt.Errorf("merge %s nodes: %w", label, err)

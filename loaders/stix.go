@@ -80,7 +80,15 @@ type stixObject struct {
 	MitrePlatforms   []string       `json:"x_mitre_platforms"`
 	MitreSpecVersion string         `json:"x_mitre_attack_spec_version"`
 	MitreVersion     string         `json:"x_mitre_version"`
-	Extra            map[string]any `json:"-"`
+	// threatkg's own custom properties (see stix_export.go).
+	XProperties map[string]any    `json:"x_threatkg_properties"`
+	XAliases    []string          `json:"x_threatkg_aliases"`
+	XSource     string            `json:"x_threatkg_source"`
+	XDate       string            `json:"x_threatkg_date"`
+	XKind       string            `json:"x_threatkg_kind"`
+	XPublisher  string            `json:"x_threatkg_publisher"`
+	XURL        string            `json:"x_threatkg_url"`
+	XQuotes     map[string]string `json:"x_threatkg_quotes"`
 }
 
 type externalRef struct {
@@ -109,6 +117,7 @@ var sdoTypes = map[string]bool{
 var stixLabels = map[string]string{
 	"intrusion-set": "ThreatActor", "threat-actor": "ThreatActor", "campaign": "Campaign",
 	"malware": "Malware", "tool": "Tool", "attack-pattern": "Technique",
+	"x-threatkg-agreement": "Agreement", "x-threatkg-legal-action": "LegalAction",
 }
 
 // stixRelTypes maps STIX relationship types to the model's.
@@ -298,6 +307,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 
 	// 3. Claims.
 	unresolved := map[string][]Problem{}
+	attributed := map[string][]model.Claim{} // report id -> its claims
 	for _, id := range sortedIDs(r.byID) {
 		p := r.byID[id]
 		o := p.obj
@@ -309,6 +319,14 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 			continue
 		}
 		relType, ok := stixRelTypes[o.RelationshipType]
+		if !ok {
+			// threatkg's own types, written by the export as lower-case, hyphenated.
+			if t := strings.ToUpper(strings.ReplaceAll(o.RelationshipType, "-", "_")); t != "" {
+				if _, declared := r.model.Rel(t); declared {
+					relType, ok = t, true
+				}
+			}
+		}
 		if !ok {
 			r.skipped("%s relationships: type not in threatkg's model", o.RelationshipType)
 			continue
@@ -347,34 +365,95 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		if quote == "" {
 			quote = fmt.Sprintf("STIX %s relationship %s", o.RelationshipType, o.ID)
 		}
-		bundle.Claims = append(bundle.Claims, model.Claim{
+		claim := model.Claim{
 			UID: o.ID, Type: relType, From: o.SourceRef, To: o.TargetRef,
 			Quote: quote, Date: datePart(o.StartTime), Citations: citations(o.ExternalRefs),
-		})
+		}
+		if o.XDate != "" && datePattern.MatchString(o.XDate) {
+			claim.Date = o.XDate
+		}
+		claim.Properties = r.properties(p, "relationship", func(name string) (model.Property, bool) {
+			for _, prop := range rt.Properties {
+				if prop.Name == name {
+					return prop, true
+				}
+			}
+			return model.Property{}, false
+		}, o.XProperties)
+		// A claim that names its source report (threatkg's export) belongs
+		// to that report, so provenance survives export and import.
+		if src, ok := r.byID[o.XSource]; ok && src.obj.Type == "report" {
+			attributed[o.XSource] = append(attributed[o.XSource], claim)
+			continue
+		}
+		bundle.Claims = append(bundle.Claims, claim)
 	}
 
 	// 4. Reports: each is a source of its own that mentions its objects.
-	docs := []model.Document{bundle}
 	byUID := map[string]model.Entity{}
 	for _, e := range bundle.Entities {
 		byUID[e.UID] = e
 	}
+	var reportDocs []model.Document
+	inThreatkgReport := map[string]bool{}
 	for _, p := range reports {
 		o := p.obj
 		doc := model.Document{Source: model.Source{
 			UID: o.ID, Kind: "stix-report", Title: o.Name, Publisher: r.creatorName(o.CreatedByRef),
 			Date: datePart(o.Published), STIXID: o.ID, File: bundle.Source.File, TextSHA256: bundle.Source.TextSHA256,
-		}}
+			URL: o.XURL,
+		}, Claims: attributed[o.ID], External: map[string]string{}}
+		if o.XKind != "" { // written by threatkg's export: the report is one of its sources
+			doc.Source.Kind, doc.Source.Publisher, doc.Source.STIXID = o.XKind, o.XPublisher, ""
+		}
+		mentioned := map[string]bool{}
 		for _, ref := range o.ObjectRefs {
 			if e, ok := byUID[ref]; ok {
+				if q := o.XQuotes[ref]; q != "" {
+					e.Quote = q
+				}
 				doc.Entities = append(doc.Entities, e)
+				mentioned[ref] = true
+				if o.XKind != "" {
+					inThreatkgReport[ref] = true
+				}
 			} else if _, inFile := r.byID[ref]; !inFile {
 				unresolved[ref] = append(unresolved[ref], Problem{File: r.name, Line: p.line, Col: p.col,
 					Msg: fmt.Sprintf("report %s refers to %s, which is neither in this file nor in the graph", o.ID, ref)})
 			}
 		}
-		docs = append(docs, doc)
+		for _, c := range doc.Claims {
+			for _, end := range []string{c.From, c.To} {
+				if label, ok := r.labels[end]; ok && !mentioned[end] {
+					doc.External[end] = label
+				}
+			}
+		}
+		reportDocs = append(reportDocs, doc)
 	}
+	// Entities that threatkg's own reports mention belong to those reports;
+	// the bundle itself is a source only of what is left.
+	if len(inThreatkgReport) > 0 {
+		kept := bundle.Entities[:0]
+		for _, e := range bundle.Entities {
+			if !inThreatkgReport[e.UID] {
+				kept = append(kept, e)
+			}
+		}
+		bundle.Entities = kept
+		for _, c := range bundle.Claims {
+			for _, end := range []string{c.From, c.To} {
+				if label, ok := r.labels[end]; ok && inThreatkgReport[end] {
+					bundle.External[end] = label
+				}
+			}
+		}
+	}
+	var docs []model.Document
+	if len(bundle.Entities) > 0 || len(bundle.Claims) > 0 || len(reportDocs) == 0 {
+		docs = append(docs, bundle)
+	}
+	docs = append(docs, reportDocs...)
 
 	var skipped []string
 	for reason, n := range r.skip {
@@ -382,6 +461,9 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 	}
 	sort.Strings(skipped)
 	docs[0].Source.Skipped = skipped
+	if err := r.ps.err(); err != nil { // problems found while mapping
+		return STIXResult{}, err
+	}
 	return STIXResult{Documents: docs, Skipped: skipped, Unresolved: unresolved}, nil
 }
 
@@ -513,7 +595,7 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 	}
 	e := model.Entity{
 		UID: o.ID, Label: label, Name: name, Description: strings.TrimSpace(o.Description),
-		Aliases: withoutName(append(append([]string{}, o.Aliases...), o.MitreAliases...), name),
+		Aliases: withoutName(append(append(append([]string{}, o.Aliases...), o.MitreAliases...), o.XAliases...), name),
 		Quote:   entityQuote(o), Properties: map[string]any{},
 	}
 	node, _ := r.model.Node(label)
@@ -562,7 +644,57 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 	case "Organization":
 		set("kind", o.IdentityClass)
 	}
+	// threatkg's export keeps the model's other properties here.
+	for k, v := range r.properties(r.byID[o.ID], o.ID, func(name string) (model.Property, bool) {
+		if p, ok := node.Property(name); ok && !isCommonProperty(name) {
+			return p, true
+		}
+		return model.Property{}, false
+	}, o.XProperties) {
+		e.Properties[k] = v
+	}
 	return e, true
+}
+
+// properties reads x_threatkg_properties: each must be a declared property
+// of the right type; others are reported.
+func (r *stixReader) properties(p *placedObject, what string, lookup func(string) (model.Property, bool), values map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range values {
+		prop, ok := lookup(k)
+		if !ok {
+			r.ps.at(p.line, p.col, "%s: x_threatkg_properties has %q, which the model does not declare here", what, k)
+			continue
+		}
+		var val any
+		switch prop.Type {
+		case model.String, model.Date:
+			val, ok = v.(string)
+		case model.Boolean:
+			val, ok = v.(bool)
+		case model.Integer:
+			var f float64
+			f, ok = v.(float64)
+			val = int64(f)
+			ok = ok && f == float64(int64(f))
+		case model.StringList:
+			list, isList := v.([]any)
+			var ss []string
+			ok = isList
+			for _, x := range list {
+				s, isStr := x.(string)
+				ok = ok && isStr
+				ss = append(ss, s)
+			}
+			val = ss
+		}
+		if !ok {
+			r.ps.at(p.line, p.col, "%s: x_threatkg_properties %q must be %s", what, k, prop.Type)
+			continue
+		}
+		out[k] = val
+	}
+	return out
 }
 
 // identityLabel chooses the label of a STIX identity from its class and
