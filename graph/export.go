@@ -121,4 +121,3 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
-

@@ -46,40 +46,40 @@ type STIXResult struct {
 
 // stixObject holds the STIX 2.1 properties threatkg reads.
 type stixObject struct {
-	Type             string         `json:"type"`
-	ID               string         `json:"id"`
-	SpecVersion      string         `json:"spec_version"`
-	Created          string         `json:"created"`
-	Modified         string         `json:"modified"`
-	CreatedByRef     string         `json:"created_by_ref"`
-	Name             string         `json:"name"`
-	Description      string         `json:"description"`
-	Aliases          []string       `json:"aliases"`
-	Revoked          bool           `json:"revoked"`
-	ExternalRefs     []externalRef  `json:"external_references"`
-	KillChainPhases  []killChain    `json:"kill_chain_phases"`
-	IdentityClass    string         `json:"identity_class"`
-	Sectors          []string       `json:"sectors"`
-	Country          string         `json:"country"`
-	Region           string         `json:"region"`
-	Latitude         *float64       `json:"latitude"`
-	Longitude        *float64       `json:"longitude"`
-	RelationshipType string         `json:"relationship_type"`
-	SourceRef        string         `json:"source_ref"`
-	TargetRef        string         `json:"target_ref"`
-	StartTime        string         `json:"start_time"`
-	ObjectRefs       []string       `json:"object_refs"`
-	Published        string         `json:"published"`
-	FirstSeen        string         `json:"first_seen"`
-	LastSeen         string         `json:"last_seen"`
-	IsFamily         *bool          `json:"is_family"`
-	Objects          []any          `json:"objects"` // a bundle inside a bundle is refused
-	MitreAliases     []string       `json:"x_mitre_aliases"`
-	MitreDeprecated  bool           `json:"x_mitre_deprecated"`
-	MitreSubtech     bool           `json:"x_mitre_is_subtechnique"`
-	MitrePlatforms   []string       `json:"x_mitre_platforms"`
-	MitreSpecVersion string         `json:"x_mitre_attack_spec_version"`
-	MitreVersion     string         `json:"x_mitre_version"`
+	Type             string        `json:"type"`
+	ID               string        `json:"id"`
+	SpecVersion      string        `json:"spec_version"`
+	Created          string        `json:"created"`
+	Modified         string        `json:"modified"`
+	CreatedByRef     string        `json:"created_by_ref"`
+	Name             string        `json:"name"`
+	Description      string        `json:"description"`
+	Aliases          []string      `json:"aliases"`
+	Revoked          bool          `json:"revoked"`
+	ExternalRefs     []externalRef `json:"external_references"`
+	KillChainPhases  []killChain   `json:"kill_chain_phases"`
+	IdentityClass    string        `json:"identity_class"`
+	Sectors          []string      `json:"sectors"`
+	Country          string        `json:"country"`
+	Region           string        `json:"region"`
+	Latitude         *float64      `json:"latitude"`
+	Longitude        *float64      `json:"longitude"`
+	RelationshipType string        `json:"relationship_type"`
+	SourceRef        string        `json:"source_ref"`
+	TargetRef        string        `json:"target_ref"`
+	StartTime        string        `json:"start_time"`
+	ObjectRefs       []string      `json:"object_refs"`
+	Published        string        `json:"published"`
+	FirstSeen        string        `json:"first_seen"`
+	LastSeen         string        `json:"last_seen"`
+	IsFamily         *bool         `json:"is_family"`
+	Objects          []any         `json:"objects"` // a bundle inside a bundle is refused
+	MitreAliases     []string      `json:"x_mitre_aliases"`
+	MitreDeprecated  bool          `json:"x_mitre_deprecated"`
+	MitreSubtech     bool          `json:"x_mitre_is_subtechnique"`
+	MitrePlatforms   []string      `json:"x_mitre_platforms"`
+	MitreSpecVersion string        `json:"x_mitre_attack_spec_version"`
+	MitreVersion     string        `json:"x_mitre_version"`
 	// threatkg's own custom properties (see stix_export.go).
 	XProperties map[string]any    `json:"x_threatkg_properties"`
 	XAliases    []string          `json:"x_threatkg_aliases"`
