@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -412,5 +414,28 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, env, "", "export", "--source", "report--00000000-0000-4000-8000-000000000000"); code != exitUsage {
 		t.Errorf("unknown --source: exit %d, %s", code, errOut)
+	}
+}
+
+// TestLoadFromURL serves ATT&CK files over HTTP on loopback: a plain JSON
+// bundle and a gzipped one, as ATT&CK releases are published.
+func TestLoadFromURL(t *testing.T) {
+	graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	srv := httptest.NewServer(http.FileServer(http.Dir("../../testdata/stix/attack")))
+	defer srv.Close()
+	for _, path := range []string{"/menupass.json", "/enterprise-attack-subset.json.gz", "/missing.json"} {
+		code, _, errOut := runCLI(t, env, "", "load", srv.URL+path)
+		want := exitOK
+		if path == "/missing.json" {
+			want = exitUsage
+		}
+		if code != want {
+			t.Errorf("load %s: exit %d, want %d: %s", path, code, want, errOut)
+		}
+	}
+	_, stats, _ := runCLI(t, env, "", "stats", "--format", "json")
+	if !strings.Contains(stats, `"Technique": 691`) {
+		t.Errorf("after loading the subset by URL: %s", stats)
 	}
 }
