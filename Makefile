@@ -10,7 +10,7 @@ BIN := bin/threatkg
 TEST_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo test vet unit neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
+.PHONY: help build demo test e2e vet unit neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ build: ## build bin/threatkg
 SEED := testdata/articles/apt10-2018-12-20
 ATTACK := testdata/stix/attack/menupass.json
 
-demo: build neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer canned queries
+demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer canned queries
 	@set -a; . .neo4j/env; set +a; \
 	step() { printf '\n\033[1m== %s\033[0m\n' "$$*"; }; \
 	step "threatkg doctor"; $(BIN) doctor; \
@@ -39,11 +39,17 @@ demo: build neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answ
 	$(BIN) query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'; \
 	step "Explore"; \
 	echo "Neo4j Browser: $$NEO4J_HTTP_URL/browser/  (user neo4j, password in .neo4j/password)"; \
+	echo "The tour, in Browser:  :guide $$NEO4J_HTTP_URL/browser/threatkg/guide.html"; \
+	echo "A query as a graph:    $(BIN) query actors-victims --param actor=APT10 --browser --open"; \
 	echo "More queries:  . .neo4j/env && $(BIN) query"
 
 test: vet test-neo4j ## go vet, then every test against a real local Neo4j (started if needed)
 	@set -a; . .neo4j-test/env; set +a; \
 	THREATKG_REQUIRE_NEO4J=1 $(GO) test -count=1 -timeout 30m -v ./...
+
+e2e: vet test-neo4j ## the browser tests (headless Chromium); refreshes docs/browser-apt10.png
+	@set -a; . .neo4j-test/env; set +a; \
+	THREATKG_REQUIRE_NEO4J=1 THREATKG_SCREENSHOT_DIR=$(CURDIR)/docs $(GO) test -count=1 -v -run 'TestBrowser' ./cmd/threatkg/
 
 vet: ## go vet
 	$(GO) vet ./...
@@ -51,7 +57,7 @@ vet: ## go vet
 unit: ## unit tests only: no Neo4j needed (integration tests skip)
 	env -u NEO4J_URI -u CI $(GO) test -count=1 ./...
 
-neo4j: ## start (or reuse) the local Neo4j in .neo4j/ and print its settings
+neo4j: build ## start (or reuse) the local Neo4j in .neo4j/ and print its settings
 	@scripts/neo4j-local.sh start
 
 neo4j-stop: ## stop the local Neo4j (data is kept)
@@ -66,7 +72,7 @@ neo4j-logs: ## show the local Neo4j's log
 neo4j-env: ## print the export lines of the local Neo4j
 	@scripts/neo4j-local.sh env
 
-test-neo4j: ## start (or reuse) the test Neo4j in .neo4j-test/
+test-neo4j: build ## start (or reuse) the test Neo4j in .neo4j-test/
 	@$(TEST_NEO4J) scripts/neo4j-local.sh start >/dev/null
 
 test-neo4j-stop: ## stop the test Neo4j

@@ -12,6 +12,8 @@ import (
 
 	"github.com/threatkg/threatkg/graph"
 	"github.com/threatkg/threatkg/graph/graphtest"
+	"github.com/threatkg/threatkg/graph/model"
+	"github.com/threatkg/threatkg/queries"
 )
 
 // TestServerIsNeo4j526 proves the integration tests run against a real
@@ -154,5 +156,27 @@ func TestReadRefusesWrites(t *testing.T) {
 	}
 	if n := graphtest.Run(t, c, "MATCH (n) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
 		t.Errorf("%v nodes after the refused write", n)
+	}
+}
+
+// TestBrowserServesThreatkgAssets: the local server serves the style and the
+// tour that `threatkg browser` generates (scripts/neo4j-local.sh packs them),
+// and its neo4j.conf applies the style when Browser connects.
+func TestBrowserServesThreatkgAssets(t *testing.T) {
+	srv := graphtest.Get(t)
+	if srv.HTTPURL == "" || srv.Source != graph.EnvURI {
+		t.Skip("not the local server")
+	}
+	style := httpGet(t, srv.HTTPURL+"/browser/threatkg/threatkg.grass")
+	if style != model.Declared.GraSS() {
+		t.Errorf("served style differs from the model's (rebuild, then restart the server)")
+	}
+	guide := httpGet(t, srv.HTTPURL+"/browser/threatkg/guide.html")
+	want, err := queries.Guide()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if guide != want || strings.Count(guide, "<slide") < 8 {
+		t.Errorf("served guide differs from threatkg browser guide, or has few slides")
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"sync"
 )
 
-//go:embed *.cypher
+//go:embed *.cypher graph/*.cypher
 var files embed.FS
 
 // ParamType is the type of a query parameter.
@@ -44,6 +44,10 @@ type Query struct {
 	Columns     []string `json:"columns"`
 	Cypher      string   `json:"-"`
 	File        string   `json:"file"`
+	// Visual is the graph form of the query (nodes, relationships, paths
+	// for Browser's graph view), from graph/NAME.cypher; it takes the same
+	// parameters.
+	Visual string `json:"-"`
 }
 
 // Header lines look like:
@@ -144,6 +148,9 @@ func All() ([]Query, error) {
 			return
 		}
 		for _, e := range entries {
+			if e.IsDir() {
+				continue
+			}
 			data, err := files.ReadFile(e.Name())
 			if err != nil {
 				loadErr = err
@@ -158,6 +165,16 @@ func All() ([]Query, error) {
 				loadErr = fmt.Errorf("%s: @name %q must match the file name", e.Name(), q.Name)
 				return
 			}
+			visual, err := files.ReadFile("graph/" + e.Name())
+			if err != nil {
+				loadErr = fmt.Errorf("%s has no graph form graph/%s", e.Name(), e.Name())
+				return
+			}
+			if err := q.checkVisual(string(visual)); err != nil {
+				loadErr = fmt.Errorf("graph/%s: %w", e.Name(), err)
+				return
+			}
+			q.Visual = string(visual)
 			catalogue = append(catalogue, q)
 		}
 		sort.Slice(catalogue, func(i, j int) bool { return catalogue[i].Name < catalogue[j].Name })
@@ -271,4 +288,24 @@ func convert(p Param, raw string) (any, error) {
 		return b, nil
 	}
 	return raw, nil
+}
+
+var paramRef = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// checkVisual verifies that the graph form names the query and uses only its
+// parameters.
+func (q Query) checkVisual(src string) error {
+	if !strings.Contains(src, "// @name "+q.Name+"\n") {
+		return fmt.Errorf("no '// @name %s' header", q.Name)
+	}
+	declared := map[string]bool{}
+	for _, p := range q.Params {
+		declared[p.Name] = true
+	}
+	for _, m := range paramRef.FindAllStringSubmatch(src, -1) {
+		if !declared[m[1]] {
+			return fmt.Errorf("uses $%s, which query %s does not declare", m[1], q.Name)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -130,5 +131,60 @@ func TestParseRejectsBadHeaders(t *testing.T) {
 		if _, err := Parse("t.cypher", src); err == nil {
 			t.Errorf("Parse accepted:\n%s", src)
 		}
+	}
+}
+
+// The tour's queries, too, use only declared labels and types.
+func TestGuideUsesOnlyDeclaredNames(t *testing.T) {
+	guide, err := Guide()
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]bool{model.EntityLabel: true, model.ReportLabel: true}
+	for _, l := range model.Declared.Labels() {
+		labels[l] = true
+	}
+	types := map[string]bool{model.MentionsType: true, model.SameAsType: true}
+	for _, r := range model.Declared.RelTypes() {
+		types[r] = true
+	}
+	ls, ts := cypherNames(guide)
+	if len(ls) == 0 || strings.Count(guide, `class="runnable"`) < 8 {
+		t.Fatal("the guide has too few queries")
+	}
+	for _, l := range ls {
+		if !labels[l] {
+			t.Errorf("guide: label %q is not declared", l)
+		}
+	}
+	for _, ty := range ts {
+		if !types[ty] {
+			t.Errorf("guide: relationship type %q is not declared", ty)
+		}
+	}
+}
+
+func TestBrowserLink(t *testing.T) {
+	q, err := Lookup("actors-victims")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := q.BrowserLink("http://localhost:7474/", map[string]any{"actor": `x'"}; MATCH (n) DETACH DELETE n //`})
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arg := u.Query().Get("arg")
+	if u.Path != "/browser/" || u.Query().Get("cmd") != "edit" {
+		t.Errorf("link = %s", link)
+	}
+	// The value stays inside a JSON string of the :params command.
+	first, rest, _ := strings.Cut(arg, ";\n")
+	if first != `:params {"actor":"x'\"}; MATCH (n) DETACH DELETE n //"}` || rest != q.GraphQuery() {
+		t.Errorf("editor content:\n%s", arg)
+	}
+	plain, _ := Lookup("condemnations")
+	if got := plain.BrowserLink("http://h:7474", nil); !strings.Contains(got, "cmd=edit") || strings.Contains(got, "params") {
+		t.Errorf("parameterless link = %s", got)
 	}
 }

@@ -15,6 +15,7 @@
 #   NEO4J_HEAP         JVM heap (default 2g)         NEO4J_PAGECACHE  page cache (default 2g)
 #   NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
 #   JAVA               the java binary (default: $JAVA_HOME/bin/java, else java on PATH)
+#   THREATKG_BIN       threatkg binary that makes the Browser style and tour (default: bin/threatkg)
 # See docs/neo4j-local.md for what each step does and why.
 set -euo pipefail
 
@@ -75,6 +76,47 @@ resolve_jars() {
   say "resolved $(find "$lib" -name '*.jar' | wc -l) jars, $(du -sh "$lib" | cut -f1)"
 }
 
+# install_browser_assets packs threatkg's Browser stylesheet and guide (made
+# by `threatkg browser assets`) into the Neo4j Browser jar, so that the
+# server serves them at /browser/threatkg/ on its own origin. The jar is
+# rewritten through a temporary file and a rename: a server already running
+# from the same lib/ keeps reading the file it opened.
+browser_assets=0
+install_browser_assets() {
+  local bin=${THREATKG_BIN:-$repo/bin/threatkg} jar pristine assets sum
+  jar=$(ls "$lib"/neo4j-browser-*.jar 2>/dev/null | head -n1 || true)
+  [[ -n $jar ]] || return 0
+  if [[ ! -x $bin ]]; then
+    say "no $bin: threatkg's Browser style and tour are not installed (run 'make build' first)"
+    return 0
+  fi
+  command -v python3 >/dev/null 2>&1 || { say "no python3: threatkg's Browser style and tour are not installed"; return 0; }
+  assets=$home/browser-assets
+  rm -rf "$assets"
+  "$bin" browser assets --dir "$assets" || die "threatkg browser assets failed"
+  sum=$(cat "$assets"/browser/threatkg/* | sha256sum | cut -c1-16)
+  browser_assets=1
+  [[ -f $lib/.browser-assets-$sum ]] && return 0
+  pristine=$lib/.$(basename "$jar").orig
+  [[ -f $pristine ]] || cp "$jar" "$pristine"
+  python3 - "$pristine" "$jar" "$assets" <<'PY' || die "could not add threatkg's assets to $jar"
+import os, sys, zipfile
+pristine, jar, assets = sys.argv[1:]
+tmp = jar + ".tmp"
+with zipfile.ZipFile(pristine) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        if not item.filename.startswith("browser/threatkg/"):
+            zout.writestr(item, zin.read(item.filename))
+    for root, _, files in os.walk(os.path.join(assets, "browser", "threatkg")):
+        for f in sorted(files):
+            path = os.path.join(root, f)
+            zout.write(path, os.path.relpath(path, assets))
+os.replace(tmp, jar)
+PY
+  rm -f "$lib"/.browser-assets-*
+  touch "$lib/.browser-assets-$sum"
+}
+
 write_conf() {
   mkdir -p "$home/conf" "$home/data" "$home/logs" "$home/run" "$home/import"
   # Written on every start, so a changed port or memory setting takes effect.
@@ -98,6 +140,14 @@ dbms.security.auth_enabled=true
 dbms.usage_report.enabled=false
 db.tx_log.rotation.retention_policy=100M size
 EOF
+  if ((browser_assets)); then
+    cat >>"$home/conf/neo4j.conf" <<EOF
+# threatkg's style, applied when Browser connects; its tour is at
+# :guide http://localhost:$http_port/browser/threatkg/guide.html
+browser.post_connect_cmd=style http://localhost:$http_port/browser/threatkg/threatkg.grass
+browser.remote_content_hostname_whitelist=localhost,guides.neo4j.com
+EOF
+  fi
 }
 
 ensure_password() {
@@ -145,6 +195,7 @@ start() {
       port_open "$p" && die "port $p is already in use by another process; stop it, or set NEO4J_BOLT_PORT / NEO4J_HTTP_PORT"
     done
     resolve_jars
+    install_browser_assets
     write_conf
     ensure_password
     local started_at=$SECONDS

@@ -11,11 +11,14 @@ import (
 )
 
 type queryOptions struct {
-	global *globalOptions
-	name   string
-	params []string
-	format string
-	cypher bool
+	global     *globalOptions
+	name       string
+	params     []string
+	format     string
+	cypher     bool
+	browser    bool
+	open       bool
+	browserURL string
 }
 
 func newQueryCmd(g *globalOptions) *cobra.Command {
@@ -29,13 +32,16 @@ transaction and prints its rows. Without NAME, lists the catalogue.
 Parameters are given as --param key=value (repeatable); values reach Neo4j
 only as query parameters. A missing required or unknown parameter exits 2
 and lists the valid ones. --cypher prints the query instead of running it:
-it runs unchanged in Neo4j Browser after :param.`,
+it runs unchanged in Neo4j Browser after :param. --browser prints a Neo4j
+Browser link instead, whose editor holds the query's graph form (and the
+:params command that sets its parameters), ready to run; --open opens it.`,
 		Example: `  threatkg query
   threatkg query actors-victims --param actor=APT10
   threatkg query actor-profile --param actor=apt10 --format json
   threatkg query shortest-path --param from="Zhu Hua" --param to=China
   threatkg query condemnations --format csv > condemnations.csv
-  threatkg query provenance --cypher`,
+  threatkg query provenance --cypher
+  threatkg query actors-victims --param actor=APT10 --browser --open`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -55,6 +61,9 @@ it runs unchanged in Neo4j Browser after :param.`,
 	cmd.Flags().StringArrayVarP(&opts.params, "param", "p", nil, "query parameter as key=value (repeatable)")
 	cmd.Flags().StringVar(&opts.format, "format", formatTable, "output format: table, json or csv")
 	cmd.Flags().BoolVar(&opts.cypher, "cypher", false, "print the query's Cypher instead of running it")
+	cmd.Flags().BoolVar(&opts.browser, "browser", false, "print a Neo4j Browser link to the query's graph form instead of running it")
+	cmd.Flags().BoolVar(&opts.open, "open", false, "with --browser: open the link in the desktop's browser")
+	cmd.Flags().StringVar(&opts.browserURL, "browser-url", "", "Neo4j Browser's server (env NEO4J_HTTP_URL, default http://localhost:7474)")
 	return cmd
 }
 
@@ -88,6 +97,23 @@ func runQuery(ctx context.Context, opts *queryOptions) error {
 	params, err := q.Bind(given)
 	if err != nil {
 		return err
+	}
+	if opts.open && !opts.browser {
+		return usageErrorf("--open goes with --browser")
+	}
+	if opts.browser {
+		link := q.BrowserLink(opts.global.browserHTTPURL(opts.browserURL), params)
+		if _, err := fmt.Fprintln(out, link); err != nil {
+			return err
+		}
+		if len(q.Params) > 0 {
+			fmt.Fprintln(opts.global.io.ErrOut, "In Neo4j Browser: run it (Ctrl+Enter) to set the parameters and run the query; "+
+				"to draw the graph, run the query again on its own (its last statement).")
+		}
+		if opts.open {
+			return openURL(link)
+		}
+		return nil
 	}
 	client, err := opts.global.connect(ctx)
 	if err != nil {

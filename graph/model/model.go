@@ -41,8 +41,10 @@ type NodeType struct {
 	Description string
 	// Properties beyond the common ones (uid, name, aliases, description).
 	Properties []Property
-	// Color is the Neo4j Browser fill colour for this label.
-	Color string
+	// Color is the Neo4j Browser fill colour for this label; Diameter its
+	// node size in pixels (more central labels are larger).
+	Color    string
+	Diameter int
 }
 
 // RelType declares one relationship type and the endpoint labels it allows.
@@ -113,59 +115,59 @@ var ClaimProperties = []Property{
 // validation, docs/model.md and the Browser style are all derived from it.
 var Declared = Model{
 	Nodes: []NodeType{
-		{Label: "ThreatActor", STIXType: "intrusion-set", Color: "#D64545",
+		{Label: "ThreatActor", STIXType: "intrusion-set", Color: "#D64545", Diameter: 80,
 			Description: "a hacking group or intrusion set (APT10, menuPass)",
 			Properties: []Property{
 				{Name: "first_seen", Type: Date, Description: "earliest activity the sources name"},
 				externalID, externalURL,
 			}},
-		{Label: "Person", STIXType: "identity", Color: "#F2A93B",
+		{Label: "Person", STIXType: "identity", Color: "#F2A93B", Diameter: 55,
 			Description: "an individual: a hacker, an official, an expert",
 			Properties: []Property{
 				{Name: "role", Type: String, Description: "title or role as the source gives it"},
 				{Name: "nationality", Type: String, Description: "as the source gives it"},
 			}},
-		{Label: "Organization", STIXType: "identity", Color: "#4C8BF5",
+		{Label: "Organization", STIXType: "identity", Color: "#4C8BF5", Diameter: 55,
 			Description: "a company, agency, institute, news outlet or group of victims",
 			Properties: []Property{
 				{Name: "kind", Type: String, Description: "agency, company, think-tank, news-outlet, victim-group, ..."},
 				{Name: "count", Type: Integer, Description: "for a victim group: how many the source counts"},
 			}},
-		{Label: "Government", STIXType: "identity", Color: "#7B61FF",
+		{Label: "Government", STIXType: "identity", Color: "#7B61FF", Diameter: 65,
 			Description: "a national government or bloc acting as a party (the US government, the EU)"},
-		{Label: "Country", STIXType: "location", Color: "#2EAD6B",
+		{Label: "Country", STIXType: "location", Color: "#2EAD6B", Diameter: 55,
 			Description: "a country as a place",
 			Properties: []Property{
 				{Name: "iso2", Type: String, Description: "ISO 3166-1 alpha-2 code"},
 			}},
-		{Label: "Sector", STIXType: "identity", Color: "#13A8A8",
+		{Label: "Sector", STIXType: "identity", Color: "#13A8A8", Diameter: 55,
 			Description: "an industry sector (banking, aerospace)"},
-		{Label: "Campaign", STIXType: "campaign", Color: "#E8618C",
+		{Label: "Campaign", STIXType: "campaign", Color: "#E8618C", Diameter: 65,
 			Description: "a set of intrusions over a period",
 			Properties: []Property{
 				{Name: "start", Type: Date, Description: "when it began"},
 				{Name: "end", Type: Date, Description: "when it ended, if known"},
 				externalID, externalURL,
 			}},
-		{Label: "Malware", STIXType: "malware", Color: "#A63D40",
+		{Label: "Malware", STIXType: "malware", Color: "#A63D40", Diameter: 55,
 			Description: "malicious software (a family): PlugX, RedLeaves",
 			Properties:  []Property{externalID, externalURL, platforms}},
-		{Label: "Tool", STIXType: "tool", Color: "#C9A227",
+		{Label: "Tool", STIXType: "tool", Color: "#C9A227", Diameter: 50,
 			Description: "legitimate software that attackers use: Mimikatz, PsExec",
 			Properties:  []Property{externalID, externalURL, platforms}},
-		{Label: "Technique", STIXType: "attack-pattern", Color: "#6C757D",
+		{Label: "Technique", STIXType: "attack-pattern", Color: "#6C757D", Diameter: 45,
 			Description: "an ATT&CK technique or sub-technique (T1199 Trusted Relationship)",
 			Properties: []Property{
 				externalID, externalURL, platforms,
 				{Name: "tactics", Type: StringList, Description: "ATT&CK tactics (kill-chain phases), e.g. initial-access"},
 				{Name: "is_subtechnique", Type: Boolean, Description: "true for a sub-technique (T1003.002)"},
 			}},
-		{Label: "Agreement", STIXType: "x-threatkg-agreement", Color: "#8D6E63",
+		{Label: "Agreement", STIXType: "x-threatkg-agreement", Color: "#8D6E63", Diameter: 60,
 			Description: "a treaty, accord or commitment between governments",
 			Properties: []Property{
 				{Name: "date", Type: Date, Description: "when it was agreed"},
 			}},
-		{Label: "LegalAction", STIXType: "x-threatkg-legal-action", Color: "#5C6BC0",
+		{Label: "LegalAction", STIXType: "x-threatkg-legal-action", Color: "#5C6BC0", Diameter: 60,
 			Description: "an indictment, charge, sanction or other legal step",
 			Properties: []Property{
 				{Name: "kind", Type: String, Description: "indictment, charge, sanction, ..."},
@@ -280,6 +282,9 @@ func (m Model) Check() error {
 		seen[n.Label] = true
 		if n.STIXType == "" {
 			problems = append(problems, fmt.Sprintf("label %q has no STIX type", n.Label))
+		}
+		if n.Color == "" || n.Diameter == 0 {
+			problems = append(problems, fmt.Sprintf("label %q has no Browser colour or size", n.Label))
 		}
 	}
 	seenRel := map[string]bool{MentionsType: true, SameAsType: true, NotSameAsType: true}

@@ -17,10 +17,10 @@ func TestDeclaredModelIsConsistent(t *testing.T) {
 func TestModelCheckFindsProblems(t *testing.T) {
 	bad := Model{
 		Nodes: []NodeType{
-			{Label: "Actor", STIXType: "intrusion-set"},
-			{Label: "Actor", STIXType: "intrusion-set"},
-			{Label: "Bad Label`) DETACH DELETE n //", STIXType: "x"},
-			{Label: "NoStix"},
+			{Label: "Actor", STIXType: "intrusion-set", Color: "#000000", Diameter: 1},
+			{Label: "Actor", STIXType: "intrusion-set", Color: "#000000", Diameter: 1},
+			{Label: "Bad Label`) DETACH DELETE n //", STIXType: "x", Color: "#000000", Diameter: 1},
+			{Label: "NoStix", Color: "#000000", Diameter: 1},
 		},
 		Rels: []RelType{
 			{Type: "USES", From: []string{"Actor"}, To: []string{"Missing"}},
@@ -88,5 +88,25 @@ func TestEntityUID(t *testing.T) {
 	// uids never change between versions: stored graphs depend on them.
 	if want := "intrusion-set--df1a77d3-054b-50fa-a596-cfd91406438d"; a != want {
 		t.Errorf("APT10 uid is %s, was %s: the namespace or normalisation changed", a, want)
+	}
+}
+
+func TestGraSSCoversEveryLabelAndType(t *testing.T) {
+	grass := Declared.GraSS()
+	for _, n := range Declared.Nodes {
+		if n.Diameter == 0 || !strings.Contains(grass, "node."+n.Label+" {\n  color: "+n.Color+";") {
+			t.Errorf("no style (or no size) for %s", n.Label)
+		}
+	}
+	for _, r := range Declared.Rels {
+		if !strings.Contains(grass, "relationship."+r.Type+" {") {
+			t.Errorf("no style for %s", r.Type)
+		}
+	}
+	if strings.Count(grass, "{") != strings.Count(grass, "}") || !strings.Contains(grass, "caption: '{name}';") {
+		t.Error("malformed stylesheet")
+	}
+	if textColor("#FFFFFF") == textColor("#000000") {
+		t.Error("caption colour ignores the fill")
 	}
 }

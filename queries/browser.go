@@ -1,0 +1,98 @@
+package queries
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/template"
+)
+
+// BrowserLink returns a Neo4j Browser URL whose editor holds the query's
+// graph form, ready to run (Browser's cmd=edit URL parameter). For a query
+// with parameters, the editor holds two statements: ":params {...}", which
+// sets them, then the query. Browser runs only one command from a URL and
+// does not keep parameters across page loads, so both travel in one link;
+// a run of several statements shows their statuses, and once the parameters
+// are set, running the query on its own (GraphQuery) draws the graph. The
+// link carries no connection settings, which would reopen Browser's
+// connection form.
+func (q Query) BrowserLink(browserURL string, params map[string]any) string {
+	content := q.GraphQuery()
+	if len(q.Params) > 0 {
+		content = q.BrowserParams(params) + ";\n" + content
+	}
+	v := url.Values{}
+	v.Set("cmd", "edit")
+	v.Set("arg", content)
+	return strings.TrimRight(browserURL, "/") + "/browser/?" + v.Encode()
+}
+
+// GraphQuery is the graph form of the query without its header comments.
+func (q Query) GraphQuery() string {
+	return strings.TrimSpace(stripHeader(q.Visual))
+}
+
+// BrowserParams is the Browser command that sets the query's parameters:
+// ":params" with a JSON object (JSON escaping keeps any value inside its
+// string). Every declared parameter is set, null when not given.
+func (q Query) BrowserParams(params map[string]any) string {
+	values := make(map[string]any, len(q.Params))
+	for _, p := range q.Params {
+		values[p.Name] = params[p.Name]
+	}
+	b, _ := json.Marshal(values) // keys sorted; values are strings, integers, booleans, null
+	return ":params " + string(b)
+}
+
+// stripHeader drops the leading comment lines (Browser would show them).
+func stripHeader(src string) string {
+	lines := strings.Split(src, "\n")
+	i := 0
+	for i < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[i]), "//") {
+		i++
+	}
+	return strings.Join(lines[i:], "\n")
+}
+
+// CypherLiteral writes a parameter value as a Cypher literal, which
+// Browser's ":param name => value" evaluates: strings in single quotes with
+// every quote and backslash escaped, so a value can never end the literal.
+func CypherLiteral(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+		return "'" + r.Replace(x) + "'"
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return CypherLiteral(fmt.Sprint(v))
+}
+
+//go:embed guide.html.tmpl
+var guideTemplate string
+
+// Guide renders the Neo4j Browser guide (a tour of the seed graph), in the
+// HTML slide format Browser's :guide and :play read.
+func Guide() (string, error) {
+	t, err := template.New("guide").Parse(guideTemplate)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, nil); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

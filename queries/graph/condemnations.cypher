@@ -1,0 +1,4 @@
+// Graph view: who condemned whom.
+// @name condemnations
+MATCH p = (:Entity)-[:CONDEMNED]->(:Entity)
+RETURN p
