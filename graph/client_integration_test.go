@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,8 +41,8 @@ func TestOpenFailsFastWithConnectError(t *testing.T) {
 	}{
 		{"unknown user", withUser(good, "threatkg-no-such-user"), graph.AuthFailed},
 		{"missing database", withDatabase(good, "threatkgnosuchdb"), graph.DatabaseNotFound},
-		{"nothing listening", withURI(good, "neo4j://127.0.0.1:"+freePort(t)), graph.Unreachable},
-		{"bolt scheme, nothing listening", withURI(good, "bolt://127.0.0.1:"+freePort(t)), graph.Unreachable},
+		{"nothing listening", withURI(good, "neo4j://127.0.0.1:"+graphtest.FreePort(t)), graph.Unreachable},
+		{"bolt scheme, nothing listening", withURI(good, "bolt://127.0.0.1:"+graphtest.FreePort(t)), graph.Unreachable},
 		{"TLS against a plain server", withURI(good, strings.Replace(good.URI, "neo4j://", "neo4j+ssc://", 1)), graph.Unreachable},
 	}
 	for _, tt := range tests {
@@ -129,17 +128,6 @@ func httpGet(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %s", url, resp.Status)
 	}
 	return string(b)
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
 }
 
 func withUser(c graph.Config, u string) graph.Config     { c.Username = u; return c }

@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -31,7 +30,7 @@ func TestLocalNeo4jLifecycle(t *testing.T) {
 		}
 	}
 	home := t.TempDir()
-	bolt, httpPort := freePort(t), freePort(t)
+	bolt, httpPort := graphtest.FreePort(t), graphtest.FreePort(t)
 	env := append(os.Environ(),
 		"NEO4J_LOCAL_HOME="+home, "NEO4J_BOLT_PORT="+bolt, "NEO4J_HTTP_PORT="+httpPort,
 		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=128m")
@@ -195,15 +194,4 @@ func readToken(t *testing.T, env map[string]string) string {
 	token, _ := res.Records[0].Get("token")
 	s, _ := token.(string)
 	return s
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
 }

@@ -119,6 +119,21 @@ func ensureConnected(t *testing.T, ctx context.Context, cfg graph.Config) {
 	waitFor(t, ctx, "Browser is connected", connectedJS, 60*time.Second)
 }
 
+// browserOnSeedAndATTACK loads the seed article and ATT&CK's menuPass into
+// the test database and logs a browser in to the test server's Neo4j
+// Browser. It returns the CLI environment (with NEO4J_HTTP_URL), the
+// browser context and Browser's address.
+func browserOnSeedAndATTACK(t *testing.T) (map[string]string, context.Context, string) {
+	t.Helper()
+	env := loadSeed(t)
+	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
+		t.Fatalf("load menupass: %s", errOut)
+	}
+	ctx, httpURL := browserSession(t)
+	env["NEO4J_HTTP_URL"] = httpURL
+	return env, ctx, httpURL
+}
+
 func waitFor(t *testing.T, ctx context.Context, what, js string, timeout time.Duration) {
 	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(timeout))); err != nil {
@@ -252,12 +267,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 // and victims, captioned by name, in threatkg's colours. It saves a
 // screenshot (docs/browser-apt10.png comes from 'make e2e').
 func TestBrowserShowsAPT10(t *testing.T) {
-	env := loadSeed(t)
-	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
-		t.Fatalf("load menupass: %s", errOut)
-	}
-	ctx, httpURL := browserSession(t)
-	env["NEO4J_HTTP_URL"] = httpURL
+	env, ctx, _ := browserOnSeedAndATTACK(t)
 
 	// 1. The deep link: parameters set, then the query; both succeed.
 	code, out, errOut := runCLI(t, env, "", "query", "actors-victims", "--param", "actor=APT10", "--browser")
@@ -335,12 +345,7 @@ func failedStatements(t *testing.T, ctx context.Context) string {
 // (with the golden test's parameters) and checks that it runs without an
 // error, and that its graph view link draws a graph.
 func TestBrowserRunsEveryCannedQuery(t *testing.T) {
-	env := loadSeed(t)
-	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
-		t.Fatalf("load menupass: %s", errOut)
-	}
-	ctx, httpURL := browserSession(t)
-	env["NEO4J_HTTP_URL"] = httpURL
+	env, ctx, httpURL := browserOnSeedAndATTACK(t)
 	all, err := queries.All()
 	if err != nil {
 		t.Fatal(err)

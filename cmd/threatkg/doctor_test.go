@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +65,7 @@ func TestDoctorUnavailableExits3(t *testing.T) {
 		// One wrong password only: the server locks a user out after three.
 		{"wrong password", map[string]string{graph.EnvPassword: "not-the-password"}, "refused the credentials"},
 		{"missing database", map[string]string{graph.EnvDatabase: "nosuchdb"}, `database "nosuchdb" does not exist`},
-		{"nothing listening", map[string]string{graph.EnvURI: "neo4j://127.0.0.1:" + freePort(t)}, "cannot reach Neo4j"},
+		{"nothing listening", map[string]string{graph.EnvURI: "neo4j://127.0.0.1:" + graphtest.FreePort(t)}, "cannot reach Neo4j"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +100,7 @@ func TestDoctorUnavailableExits3(t *testing.T) {
 }
 
 func TestDoctorJSONReportsFailure(t *testing.T) {
-	env := map[string]string{graph.EnvURI: "bolt://127.0.0.1:" + freePort(t)}
+	env := map[string]string{graph.EnvURI: "bolt://127.0.0.1:" + graphtest.FreePort(t)}
 	code, out, _ := runCLI(t, env, "", "doctor", "--format", "json")
 	if code != exitUnavailable {
 		t.Fatalf("exit %d", code)
@@ -113,15 +112,4 @@ func TestDoctorJSONReportsFailure(t *testing.T) {
 	if report.Healthy || !strings.Contains(report.Error, "cannot reach Neo4j") {
 		t.Errorf("report = %+v", report)
 	}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
 }

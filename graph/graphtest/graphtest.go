@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -300,4 +301,17 @@ RETURN labels(a) AS al, properties(a) AS ap, type(r) AS type, properties(r) AS r
 	sort.Strings(lines)
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return fmt.Sprintf("%d elements, sha256 %x", len(lines), sum[:8])
+}
+
+// FreePort returns a TCP port on 127.0.0.1 where nothing listens (at the
+// time of the call), for tests that need an address with no server.
+func FreePort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
 }

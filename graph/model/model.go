@@ -381,29 +381,31 @@ func (r RelType) Property(name string) (Property, bool) {
 	return Property{}, false
 }
 
-// EntityProperties lists every property name any label declares beyond the
-// common ones, sorted, so writers can carry them all with one statement.
+// EntityProperties lists every property any label declares beyond the
+// common ones, sorted by name, so writers can carry them all with one
+// statement.
 func (m Model) EntityProperties() []Property {
-	seen := map[string]bool{}
-	var out []Property
+	var lists [][]Property
 	for _, n := range m.Nodes {
-		for _, p := range n.Properties {
-			if !seen[p.Name] {
-				seen[p.Name] = true
-				out = append(out, p)
-			}
-		}
+		lists = append(lists, n.Properties)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	return uniqueProperties(lists)
 }
 
-// RelProperties lists every relationship-specific property, sorted.
+// RelProperties lists every relationship-specific property, sorted by name.
 func (m Model) RelProperties() []Property {
+	var lists [][]Property
+	for _, r := range m.Rels {
+		lists = append(lists, r.Properties)
+	}
+	return uniqueProperties(lists)
+}
+
+func uniqueProperties(lists [][]Property) []Property {
 	seen := map[string]bool{}
 	var out []Property
-	for _, r := range m.Rels {
-		for _, p := range r.Properties {
+	for _, list := range lists {
+		for _, p := range list {
 			if !seen[p.Name] {
 				seen[p.Name] = true
 				out = append(out, p)
