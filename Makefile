@@ -10,7 +10,7 @@ BIN := bin/threatkg
 TEST_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo test e2e vet unit neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
+.PHONY: help build demo test e2e fuzz vet unit neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -43,9 +43,15 @@ demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer can
 	echo "A query as a graph:    $(BIN) query actors-victims --param actor=APT10 --browser --open"; \
 	echo "More queries:  . .neo4j/env && $(BIN) query"
 
-test: vet test-neo4j ## go vet, then every test against a real local Neo4j (started if needed)
+test: vet test-neo4j ## go vet, then every test against a real local Neo4j (started if needed), then a short fuzz run
 	@set -a; . .neo4j-test/env; set +a; \
 	THREATKG_REQUIRE_NEO4J=1 $(GO) test -count=1 -timeout 30m -v ./...
+	@$(MAKE) -s fuzz FUZZTIME=10s
+
+FUZZTIME ?= 60s
+fuzz: ## fuzz the annotation and STIX parsers (FUZZTIME each; new crashers land in loaders/testdata/fuzz)
+	$(GO) test -run='^$$' -fuzz='^FuzzReadArticle$$' -fuzztime=$(FUZZTIME) ./loaders/
+	$(GO) test -run='^$$' -fuzz='^FuzzReadSTIX$$' -fuzztime=$(FUZZTIME) ./loaders/
 
 e2e: vet test-neo4j ## the browser tests (headless Chromium); refreshes docs/browser-apt10.png
 	@set -a; . .neo4j-test/env; set +a; \

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -90,6 +91,39 @@ type stixObject struct {
 	XURL        string            `json:"x_threatkg_url"`
 	XQuotes     map[string]string `json:"x_threatkg_quotes"`
 }
+
+// decodeExact unmarshals a STIX object, taking only properties whose names
+// match exactly: encoding/json matches names case-insensitively, but STIX
+// property names are case-sensitive ("CreAted" is not "created").
+func decodeExact(raw []byte, o *stixObject) error {
+	var props map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &props); err != nil {
+		return err
+	}
+	exact := make(map[string]json.RawMessage, len(props))
+	for k, v := range props {
+		if stixFieldNames[k] {
+			exact[k] = v
+		}
+	}
+	b, err := json.Marshal(exact)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, o)
+}
+
+// stixFieldNames are the JSON names stixObject reads.
+var stixFieldNames = func() map[string]bool {
+	names := map[string]bool{}
+	t := reflect.TypeOf(stixObject{})
+	for i := 0; i < t.NumField(); i++ {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
+}()
 
 type externalRef struct {
 	SourceName  string `json:"source_name"`
@@ -180,7 +214,7 @@ func ReadSTIX(name string, data []byte, m model.Model) (STIXResult, error) {
 		objects = placeObjects(data, ps)
 	} else {
 		var o stixObject
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := decodeExact(data, &o); err != nil {
 			ps.at(1, 1, "%s", typeErrorMessage(err))
 		} else {
 			objects = []placedObject{{obj: o, line: 1, col: 1}}
@@ -232,7 +266,7 @@ func placeObjects(data []byte, ps *problems) []placedObject {
 				return out
 			}
 			var o stixObject
-			if err := json.Unmarshal(raw, &o); err != nil {
+			if err := decodeExact(raw, &o); err != nil {
 				ps.at(line, col, "%s", typeErrorMessage(err))
 				continue
 			}
@@ -799,15 +833,9 @@ func citations(refs []externalRef) []string {
 	return out
 }
 
-var stixIDPattern = regexp.MustCompile(`^([a-z0-9][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func stixIDType(id string) string {
-	m := stixIDPattern.FindStringSubmatch(id)
-	if m == nil {
-		return ""
-	}
-	return m[1]
-}
+// stixIDType is the model's reading of a STIX id: one rule for the loader
+// and the writer.
+func stixIDType(id string) string { return model.STIXType(id) }
 
 func datePart(ts string) string {
 	if len(ts) >= 10 && datePattern.MatchString(ts[:10]) {

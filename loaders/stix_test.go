@@ -253,6 +253,7 @@ func TestInvalidSTIX(t *testing.T) {
 		{"truncated JSON", obj(`, "spec_version": "2.1"`)[:80], "invalid JSON: unexpected end of JSON input"},
 		{"not an object", `[1, 2]`, "not a STIX bundle or object"},
 		{"relationship without target", `{"type": "relationship", "spec_version": "2.1", "id": "relationship--00000000-0000-4000-8000-000000000101", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "relationship_type": "uses", "source_ref": "tool--00000000-0000-4000-8000-000000000004"}`, "missing required property 'target_ref'"},
+		{"property names are case-sensitive", strings.Replace(obj(`, "spec_version": "2.1"`), `"created"`, `"Created"`, 1), "missing required property 'created'"},
 		{"STIX 2.0 bundle", `{"type": "bundle", "id": "bundle--0d6c9c2e-7f44-4ad5-9a66-5b3a0b7f0001", "spec_version": "2.0", "objects": []}`, "this is a STIX 2.0 bundle"},
 	}
 	for _, tt := range tests {

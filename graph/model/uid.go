@@ -57,7 +57,9 @@ func ReportUID(key string) string {
 	return "report--" + uuid.NewSHA1(namespace, []byte("report\x00"+Normalize(key))).String()
 }
 
-var stixID = regexp.MustCompile(`^([a-z][a-z0-9-]*)--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+// stixID is the STIX 2.1 identifier: type--UUID (the OASIS schema allows
+// upper-case hex digits).
+var stixID = regexp.MustCompile(`^([a-z0-9][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // STIXType returns the type part of a STIX id, or "" if s is not one.
 func STIXType(s string) string {
