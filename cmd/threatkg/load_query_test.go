@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/threatkg/threatkg/graph/graphtest"
+	"github.com/threatkg/threatkg/graph/model"
 	"github.com/threatkg/threatkg/loaders"
 	"github.com/threatkg/threatkg/queries"
 )
@@ -438,4 +440,147 @@ func TestLoadFromURL(t *testing.T) {
 	if !strings.Contains(stats, `"Technique": 691`) {
 		t.Errorf("after loading the subset by URL: %s", stats)
 	}
+}
+
+func injectionStrings(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/injection/strings.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	out = append(out, strings.Repeat("A' OR 1=1 //", 2000)) // a long one
+	return out
+}
+
+// TestInjectionThroughQueryParameters passes every string of the injection
+// corpus to every parameter of every canned query: each run exits 0 with
+// no more rows than a value that matches nothing, or exits 2 with a clean
+// message (a non-number for an integer), and the graph is unchanged.
+func TestInjectionThroughQueryParameters(t *testing.T) {
+	env := loadSeed(t)
+	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
+		t.Fatalf("load menupass: %s", errOut)
+	}
+	c := graphtest.Open(t)
+	before := graphtest.Fingerprint(t, c)
+	all, err := queries.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus := injectionStrings(t)
+	rows := func(name string, params map[string]string) (int, int, string) {
+		args := []string{"query", name, "--format", "json"}
+		for k, v := range params {
+			args = append(args, "--param", k+"="+v)
+		}
+		code, out, errOut := runCLI(t, env, "", args...)
+		var got []map[string]any
+		if code == exitOK {
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("%s: not JSON: %v", name, err)
+			}
+		}
+		return code, len(got), errOut
+	}
+	for _, q := range all {
+		for _, p := range q.Params {
+			base := map[string]string{}
+			for _, other := range q.Params {
+				if other.Required {
+					base[other.Name] = "zz-matches-nothing"
+				}
+			}
+			base[p.Name] = "zz-matches-nothing"
+			_, baseline, _ := rows(q.Name, base)
+			for _, inj := range corpus {
+				params := map[string]string{}
+				for k, v := range base {
+					params[k] = v
+				}
+				params[p.Name] = inj
+				code, n, errOut := rows(q.Name, params)
+				switch {
+				case code == exitUsage && p.Type != queries.TypeString && strings.Count(strings.TrimSpace(errOut), "\n") == 0:
+					// a clean refusal of a non-number
+				case code != exitOK:
+					t.Errorf("%s --param %s=%.40q: exit %d: %s", q.Name, p.Name, inj, code, errOut)
+				case n > baseline:
+					t.Errorf("%s --param %s=%.40q: %d rows, more than the %d of a value that matches nothing", q.Name, p.Name, inj, n, baseline)
+				}
+			}
+		}
+	}
+	if after := graphtest.Fingerprint(t, c); after != before {
+		t.Errorf("the graph changed: %s -> %s", before, after)
+	}
+}
+
+// TestInjectionThroughLoadedNames loads an article whose entity names,
+// aliases and ids are injection strings: they are stored as data, and no
+// label or relationship type outside the model appears.
+func TestInjectionThroughLoadedNames(t *testing.T) {
+	env := loadSeed(t)
+	c := graphtest.Open(t)
+	// One entity per distinct normalised name (the loader rightly refuses
+	// two names for one entity, e.g. quotes differing only).
+	var corpus []string
+	seen := map[string]bool{}
+	for _, inj := range injectionStrings(t) {
+		if k := model.Normalize(inj); k != "" && !seen[k] && len(inj) < 200 {
+			seen[k] = true
+			corpus = append(corpus, inj)
+		}
+	}
+	dir := t.TempDir()
+	var text, yaml strings.Builder
+	yaml.WriteString("format: threatkg-article/1\nsource: {title: Injection, publisher: test, date: 2024}\nentities:\n")
+	for i, inj := range corpus {
+		fmt.Fprintf(&text, "Name %d is %s.\n", i, inj)
+		quoted, _ := json.Marshal(inj) // a YAML double-quoted string
+		fmt.Fprintf(&yaml, "  - {id: e%d, type: ThreatActor, name: %s, aliases: [%s], evidence: %s}\n", i, quoted, quoted, quoted)
+	}
+	yaml.WriteString("relations:\n  - {type: AFFILIATED_WITH, from: e0, to: e1, evidence: " + mustJSON(corpus[1]) + "}\n")
+	os.WriteFile(filepath.Join(dir, "article.txt"), []byte(text.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "annotations.yaml"), []byte(yaml.String()), 0o644)
+	if code, _, errOut := runCLI(t, env, "", "load", dir); code != exitOK {
+		t.Fatalf("load: exit %d: %s", code, errOut)
+	}
+	for _, inj := range corpus {
+		rows := graphtest.Run(t, c, "MATCH (n:ThreatActor {name: $name}) RETURN count(n) AS n", map[string]any{"name": inj})
+		if rows[0]["n"] != int64(1) {
+			t.Errorf("name %.40q is not stored as one ThreatActor's name", inj)
+		}
+	}
+	declared := map[string]bool{"Entity": true, "Report": true, "ThreatkgTestSentinel": true}
+	for _, l := range model.Declared.Labels() {
+		declared[l] = true
+	}
+	for _, r := range graphtest.Run(t, c, "CALL db.labels() YIELD label RETURN label", nil) {
+		if !declared[r["label"].(string)] {
+			t.Errorf("label %q is not in the model", r["label"])
+		}
+	}
+	types := map[string]bool{"MENTIONS": true, "SAME_AS": true, "NOT_SAME_AS": true}
+	for _, r := range model.Declared.RelTypes() {
+		types[r] = true
+	}
+	for _, r := range graphtest.Run(t, c, "MATCH ()-[r]->() RETURN DISTINCT type(r) AS t", nil) {
+		if !types[r["t"].(string)] {
+			t.Errorf("relationship type %q is not in the model", r["t"])
+		}
+	}
+	if n := graphtest.Run(t, c, "MATCH (n:Pwned) RETURN count(n) AS n", nil)[0]["n"]; n != int64(0) {
+		t.Error("an injected CREATE ran")
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
