@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -13,10 +16,18 @@ type Rows struct {
 	Records [][]any
 }
 
+// DefaultQueryTimeout bounds a query on the server (threatkg query --timeout).
+const DefaultQueryTimeout = 30 * time.Second
+
 // Read runs one query in a managed read transaction (routed to a reader in
-// a cluster; the server refuses writes in it) and returns all its rows. It
-// is for canned queries, whose results are small.
-func (c *Client) Read(ctx context.Context, cypher string, params map[string]any) (Rows, error) {
+// a cluster; the server refuses writes in it) and returns all its rows. The
+// server stops it after timeout (DefaultQueryTimeout when 0). It is for
+// canned and ad hoc queries, whose results are small.
+func (c *Client) Read(ctx context.Context, cypher string, params map[string]any, timeout ...time.Duration) (Rows, error) {
+	limit := DefaultQueryTimeout
+	if len(timeout) > 0 && timeout[0] > 0 {
+		limit = timeout[0]
+	}
 	session := c.session(ctx, readAccess)
 	defer session.Close(ctx)
 	rows, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (Rows, error) {
@@ -33,11 +44,82 @@ func (c *Client) Read(ctx context.Context, cypher string, params map[string]any)
 			out.Records = append(out.Records, res.Record().Values)
 		}
 		return out, res.Err()
-	})
+	}, neo4j.WithTxTimeout(limit))
+	var n4jErr *neo4j.Neo4jError
+	if errors.As(err, &n4jErr) && strings.Contains(n4jErr.Code, "TransactionTimedOut") {
+		return Rows{}, &QueryError{Msg: fmt.Sprintf("the query ran longer than %s and the server stopped it; narrow it, or raise --timeout", limit)}
+	}
 	if err != nil {
 		return Rows{}, fmt.Errorf("read query: %w", err)
 	}
 	return rows, nil
+}
+
+// QueryError is a query the server refused (Invalid: the statement itself
+// is wrong, which is the user's to fix) or did not finish; its message says
+// why and what to do.
+type QueryError struct {
+	Msg     string
+	Invalid bool
+}
+
+func (e *QueryError) Error() string { return e.Msg }
+
+// ReadOnlyError says an ad hoc statement would change the graph.
+type ReadOnlyError struct{ Reason string }
+
+func (e *ReadOnlyError) Error() string {
+	return "threatkg query runs read-only Cypher, and this statement " + e.Reason + "; use Neo4j's own tools to change the graph"
+}
+
+// CheckReadOnly asks the server to plan the statement (EXPLAIN, which runs
+// nothing) and refuses it unless it only reads: writes, schema and
+// administration commands, and LOAD CSV (which reads files or URLs from the
+// server's side) are refused. The read transaction that runs it is a second
+// line of defence.
+func (c *Client) CheckReadOnly(ctx context.Context, cypher string, params map[string]any) error {
+	session := c.session(ctx, readAccess)
+	defer session.Close(ctx)
+	summary, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (neo4j.ResultSummary, error) {
+		res, err := tx.Run(ctx, "EXPLAIN "+cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		return res.Consume(ctx)
+	})
+	var n4jErr *neo4j.Neo4jError
+	if errors.As(err, &n4jErr) && strings.HasPrefix(n4jErr.Code, "Neo.ClientError.") {
+		if strings.Contains(n4jErr.Msg, "system database") || strings.Contains(n4jErr.Code, "Statement.NotSystemDatabaseError") {
+			return &ReadOnlyError{Reason: "is an administration command"}
+		}
+		return &QueryError{Invalid: true, Msg: "the server refused the statement: " + strings.Join(strings.Fields(n4jErr.Msg), " ")}
+	}
+	if err != nil {
+		return fmt.Errorf("plan the query: %w", err)
+	}
+	switch summary.StatementType() {
+	case neo4j.StatementTypeReadOnly:
+	case neo4j.StatementTypeSchemaWrite:
+		return &ReadOnlyError{Reason: "changes the schema or administers the server"}
+	default:
+		return &ReadOnlyError{Reason: "writes (CREATE, MERGE, SET, DELETE, REMOVE or a writing procedure)"}
+	}
+	if plan := summary.Plan(); plan != nil && hasOperator(plan, "LoadCSV") {
+		return &ReadOnlyError{Reason: "uses LOAD CSV"}
+	}
+	return nil
+}
+
+func hasOperator(p neo4j.Plan, name string) bool {
+	if strings.HasPrefix(p.Operator(), name) {
+		return true
+	}
+	for _, child := range p.Children() {
+		if hasOperator(child, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // EntityLabels returns the label of each entity of the given uids that the

@@ -57,8 +57,14 @@ func exitCode(err error) int {
 		param    *queries.ParamError
 		unknownQ *queries.UnknownQueryError
 		notFound *graph.NotFoundError
+		readOnly *graph.ReadOnlyError
 	)
-	if errors.As(err, &usage) || errors.As(err, &input) || errors.As(err, &param) || errors.As(err, &unknownQ) || errors.As(err, &notFound) {
+	if errors.As(err, &usage) || errors.As(err, &input) || errors.As(err, &param) || errors.As(err, &unknownQ) ||
+		errors.As(err, &notFound) || errors.As(err, &readOnly) {
+		return exitUsage
+	}
+	var queryErr *graph.QueryError
+	if errors.As(err, &queryErr) && queryErr.Invalid {
 		return exitUsage
 	}
 	var cmdErr *commandError

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/threatkg/threatkg/graph/graphtest"
 	"github.com/threatkg/threatkg/graph/model"
@@ -583,4 +584,59 @@ func TestInjectionThroughLoadedNames(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestAdHocQueriesAreReadOnly: -e and --file run only statements that read;
+// each kind of change is refused with exit 2 and the graph is unchanged.
+func TestAdHocQueriesAreReadOnly(t *testing.T) {
+	env := loadSeed(t)
+	c := graphtest.Open(t)
+	before := graphtest.Fingerprint(t, c)
+	refused := []struct{ cypher, want string }{
+		{"CREATE (:Pwned)", "writes"},
+		{"MERGE (:Pwned {x: 1})", "writes"},
+		{"MATCH (n:ThreatActor) SET n.name = 'pwned'", "writes"},
+		{"MATCH (n:Person) DETACH DELETE n", "writes"},
+		{"MATCH (n:ThreatActor) REMOVE n.aliases", "writes"},
+		{"MATCH (n:ThreatActor) REMOVE n:ThreatActor", "writes"},
+		{"LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line", "uses LOAD CSV"},
+		{"CREATE INDEX pwned FOR (n:ThreatActor) ON (n.pwned)", "changes the schema"},
+		{"DROP CONSTRAINT threatkg_entity_uid", "changes the schema"},
+		{"CREATE USER mallory SET PASSWORD 'secret123'", "administers the server"},
+		{"SHOW USERS", "administers the server"},
+		{"CALL db.createLabel('Pwned')", "writes"},
+		{"MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS", "writes"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.cypher, func(t *testing.T) {
+			code, out, errOut := runCLI(t, env, "", "query", "-e", tt.cypher)
+			if code != exitUsage || !strings.Contains(errOut, "read-only") || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("exit %d, stderr %q, stdout %q; want exit 2 saying it %s", code, errOut, out, tt.want)
+			}
+		})
+	}
+	if after := graphtest.Fingerprint(t, c); after != before {
+		t.Errorf("the graph changed: %s -> %s", before, after)
+	}
+
+	// Reads run, from -e or a file, with text parameters.
+	code, out, errOut := runCLI(t, env, "", "query", "-e", "MATCH (a:ThreatActor {name: $name}) RETURN a.name AS name", "--param", "name=APT10", "--format", "csv")
+	if code != exitOK || out != "name\nAPT10\n" {
+		t.Errorf("read: exit %d, %q, %s", code, out, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "q.cypher")
+	os.WriteFile(file, []byte("MATCH (p:Person)-[:CHARGED_IN]->() RETURN count(DISTINCT p) AS n;\n"), 0o644)
+	if code, out, errOut := runCLI(t, env, "", "query", "--file", file, "--format", "csv"); code != exitOK || out != "n\n2\n" {
+		t.Errorf("--file: exit %d, %q, %s", code, out, errOut)
+	}
+	// A broken statement is the user's to fix: exit 2, one line.
+	if code, _, errOut := runCLI(t, env, "", "query", "-e", "MATCH (n RETURN n"); code != exitUsage || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("syntax error: exit %d, %q", code, errOut)
+	}
+	// --timeout stops a runaway query on the server.
+	start := time.Now()
+	code, _, errOut = runCLI(t, env, "", "query", "--timeout", "1s", "-e", "UNWIND range(1, 2000000000) AS x WITH x WHERE x = -1 RETURN count(*)")
+	if code != exitError || !strings.Contains(errOut, "ran longer than 1s") || time.Since(start) > 20*time.Second {
+		t.Errorf("timeout: exit %d after %v, %q", code, time.Since(start), errOut)
+	}
 }

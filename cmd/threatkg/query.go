@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/threatkg/threatkg/graph"
 	"github.com/threatkg/threatkg/queries"
 )
 
@@ -19,6 +22,9 @@ type queryOptions struct {
 	browser    bool
 	open       bool
 	browserURL string
+	execute    string
+	file       string
+	timeout    time.Duration
 }
 
 func newQueryCmd(g *globalOptions) *cobra.Command {
@@ -32,7 +38,14 @@ transaction and prints its rows. Without NAME, lists the catalogue.
 Parameters are given as --param key=value (repeatable); values reach Neo4j
 only as query parameters. A missing required or unknown parameter exits 2
 and lists the valid ones. --cypher prints the query instead of running it:
-it runs unchanged in Neo4j Browser after :param. --browser prints a Neo4j
+it runs unchanged in Neo4j Browser after :param.
+
+-e CYPHER or --file F.cypher runs your own statement instead, read-only:
+threatkg asks the server to plan it first and refuses anything that writes
+(CREATE, MERGE, SET, DELETE, REMOVE, writing procedures), changes the schema,
+administers the server, or uses LOAD CSV; then runs it in a read
+transaction. Its --param values are text. --timeout stops any query on the
+server. --browser prints a Neo4j
 Browser link instead, whose editor holds the query's graph form (and the
 :params command that sets its parameters), ready to run; --open opens it.`,
 		Example: `  threatkg query
@@ -40,6 +53,8 @@ Browser link instead, whose editor holds the query's graph form (and the
   threatkg query actor-profile --param actor=apt10 --format json
   threatkg query shortest-path --param from="Zhu Hua" --param to=China
   threatkg query condemnations --format csv > condemnations.csv
+  threatkg query -e 'MATCH (a:ThreatActor) RETURN a.name, a.aliases' --format csv
+  threatkg query --file my.cypher --param actor=APT10
   threatkg query provenance --cypher
   threatkg query actors-victims --param actor=APT10 --browser --open`,
 		Args: cobra.MaximumNArgs(1),
@@ -64,6 +79,10 @@ Browser link instead, whose editor holds the query's graph form (and the
 	cmd.Flags().BoolVar(&opts.browser, "browser", false, "print a Neo4j Browser link to the query's graph form instead of running it")
 	cmd.Flags().BoolVar(&opts.open, "open", false, "with --browser: open the link in the desktop's browser")
 	cmd.Flags().StringVar(&opts.browserURL, "browser-url", "", "Neo4j Browser's server (env NEO4J_HTTP_URL, default http://localhost:7474)")
+	cmd.Flags().StringVarP(&opts.execute, "execute", "e", "", "run this read-only Cypher statement instead of a canned query")
+	cmd.Flags().StringVar(&opts.file, "file", "", "run the read-only Cypher statement in this file")
+	cmd.Flags().DurationVar(&opts.timeout, "timeout", graph.DefaultQueryTimeout, "stop the query on the server after this long")
+	cmd.MarkFlagsMutuallyExclusive("execute", "file")
 	return cmd
 }
 
@@ -72,6 +91,12 @@ func runQuery(ctx context.Context, opts *queryOptions) error {
 		return err
 	}
 	out := opts.global.io.Out
+	if opts.timeout <= 0 {
+		return usageErrorf("--timeout must be positive")
+	}
+	if opts.execute != "" || opts.file != "" {
+		return runAdHoc(ctx, opts)
+	}
 	if opts.name == "" {
 		return listQueries(opts)
 	}
@@ -120,10 +145,58 @@ func runQuery(ctx context.Context, opts *queryOptions) error {
 		return err
 	}
 	defer client.Close(context.Background())
-	rows, err := client.Read(ctx, q.Cypher, params)
+	rows, err := client.Read(ctx, q.Cypher, params, opts.timeout)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", q.Name, err)
 	}
+	return printRows(opts, rows)
+}
+
+// runAdHoc runs the user's own statement, read-only.
+func runAdHoc(ctx context.Context, opts *queryOptions) error {
+	if opts.name != "" {
+		return usageErrorf("give a canned query's name or -e/--file, not both")
+	}
+	if opts.browser || opts.cypher {
+		return usageErrorf("--browser and --cypher go with canned queries")
+	}
+	cypher := opts.execute
+	if opts.file != "" {
+		data, err := os.ReadFile(opts.file)
+		if err != nil {
+			return usageErrorf("--file: %w", err)
+		}
+		cypher = string(data)
+	}
+	cypher = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(cypher), ";"))
+	if cypher == "" {
+		return usageErrorf("the statement is empty")
+	}
+	params := map[string]any{}
+	for _, kv := range opts.params {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return usageErrorf("--param %q: want key=value", kv)
+		}
+		params[strings.TrimSpace(k)] = v
+	}
+	client, err := opts.global.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer client.Close(context.Background())
+	if err := client.CheckReadOnly(ctx, cypher, params); err != nil {
+		return err
+	}
+	rows, err := client.Read(ctx, cypher, params, opts.timeout)
+	if err != nil {
+		return err
+	}
+	return printRows(opts, rows)
+}
+
+func printRows(opts *queryOptions, rows graph.Rows) error {
+	out := opts.global.io.Out
 	maxCell := 0
 	if isTerminal(out) {
 		maxCell = 60
