@@ -142,6 +142,15 @@ DELETE s`, map[string]any{"uids": uids}); err != nil {
 			}
 		}
 	}
+	// A link's sources are those that mention either end: refresh them for
+	// this document's entities, whose sources may have changed (so the
+	// result does not depend on which source came first, or concurrently).
+	if err := runConsume(ctx, tx, `UNWIND $uids AS uid
+MATCH (n:Entity {uid: uid})-[s:SAME_AS]-(m:Entity)
+SET s.sources = COLLECT { MATCH (r:Report)-[:MENTIONS]->(x:Entity) WHERE x = n OR x = m RETURN DISTINCT r.uid AS u ORDER BY u }`,
+		map[string]any{"uids": uids}); err != nil {
+		return nil, nil, fmt.Errorf("refresh SAME_AS sources: %w", err)
+	}
 	return resolutions, ambiguities, nil
 }
 

@@ -113,3 +113,30 @@ func TestDoctorJSONReportsFailure(t *testing.T) {
 		t.Errorf("report = %+v", report)
 	}
 }
+
+// TestEveryCommandReportsAnUnreachableServer: every command that talks to
+// Neo4j exits 3 with one line, fast, when nothing listens.
+func TestEveryCommandReportsAnUnreachableServer(t *testing.T) {
+	env := map[string]string{graph.EnvURI: "neo4j://127.0.0.1:" + graphtest.FreePort(t), graph.EnvPassword: "x"}
+	commands := [][]string{
+		{"doctor"}, {"schema", "apply"}, {"stats"}, {"reset", "--yes"},
+		{"load", "../../testdata/articles/apt10-2018-12-20"},
+		{"query", "condemnations"}, {"query", "-e", "RETURN 1"},
+		{"resolve", "--explain", "APT10"}, {"export", "--format", "stix"},
+	}
+	for _, args := range commands {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			start := time.Now()
+			code, out, errOut := runCLI(t, env, "", args...)
+			if code != exitUnavailable || !strings.Contains(errOut, "cannot reach Neo4j") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q", code, errOut)
+			}
+			if out != "" && !strings.Contains(out, `"healthy": false`) {
+				t.Errorf("stdout %q", out)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+}
