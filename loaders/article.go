@@ -29,6 +29,10 @@ const ArticleFormat = "threatkg-article/1"
 // AnnotationsFile is the annotation file's name inside an article folder.
 const AnnotationsFile = "annotations.yaml"
 
+// MaxNameLength bounds names, aliases and ids: a name of thousands of
+// characters is an attack or an accident, never an entity.
+const MaxNameLength = 300
+
 // MaxFileSize bounds what a loader reads of one file: inputs come from
 // strangers, and a huge file must fail fast, not exhaust memory.
 const MaxFileSize = 16 << 20
@@ -257,6 +261,12 @@ func (r *articleReader) readEntity(n *yaml.Node) (string, *localEntity) {
 	if f, ok := fields["aliases"]; ok {
 		ent.Aliases = r.strList(f, where+" aliases")
 	}
+	for _, name := range append([]string{ent.Name, id}, ent.Aliases...) {
+		if l := utf8.RuneCountInString(name); l > MaxNameLength {
+			r.ps.at(n.Line, n.Column, "%.60s: a name, alias or id is %d characters long; at most %d are allowed", where, l, MaxNameLength)
+			return "", nil
+		}
+	}
 	if f, ok := fields["description"]; ok {
 		ent.Description = r.str(f, where+" description")
 	}
@@ -346,6 +356,10 @@ func (r *articleReader) readRelation(n *yaml.Node, entities map[string]*localEnt
 		}, declaredNames(relType.Properties))
 	}
 	if !typeOK || from == nil || to == nil {
+		return model.Claim{}, false
+	}
+	if from == to {
+		r.ps.at(n.Line, n.Column, "relation %s goes from %s to itself; a claim links two different entities", c.Type, fields["from"].Value)
 		return model.Claim{}, false
 	}
 	if !relType.Allows(from.row.Label, to.row.Label) {

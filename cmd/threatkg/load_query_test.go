@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -638,5 +639,69 @@ func TestAdHocQueriesAreReadOnly(t *testing.T) {
 	code, _, errOut = runCLI(t, env, "", "query", "--timeout", "1s", "-e", "UNWIND range(1, 2000000000) AS x WITH x WHERE x = -1 RETURN count(*)")
 	if code != exitError || !strings.Contains(errOut, "ran longer than 1s") || time.Since(start) > 20*time.Second {
 		t.Errorf("timeout: exit %d after %v, %q", code, time.Since(start), errOut)
+	}
+}
+
+// TestHostileInputCorpus loads every file of testdata/bad (broken,
+// truncated, hostile and smuggling inputs), and two 100 MB files made here:
+// each exits 2 with a message that names the file (and the position when
+// there is one), fast and without a memory blow-up, and the graph does not
+// change.
+func TestHostileInputCorpus(t *testing.T) {
+	env := loadSeed(t)
+	c := graphtest.Open(t)
+	before := graphtest.Fingerprint(t, c)
+
+	files, err := filepath.Glob("../../testdata/bad/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for _, f := range files {
+		if filepath.Base(f) != "article.txt" {
+			inputs = append(inputs, f)
+		}
+	}
+	if len(inputs) < 30 {
+		t.Fatalf("the corpus has %d files, want at least 30", len(inputs))
+	}
+	for _, ext := range []string{".yaml", ".json"} {
+		huge := filepath.Join(t.TempDir(), "huge"+ext)
+		f, err := os.Create(huge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Truncate(100 << 20) // 100 MB, sparse
+		f.Close()
+		inputs = append(inputs, huge)
+	}
+	for _, path := range inputs {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			var ms runtime.MemStats
+			start := time.Now()
+			code, out, errOut := runCLI(t, env, "", "load", path)
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&ms)
+			if code != exitUsage {
+				t.Fatalf("exit %d, want 2; stderr:\n%.600s", code, errOut)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if !strings.HasPrefix(lines[0], path+":") || len(lines[0]) > 1500 {
+				t.Errorf("first line does not name the file (or is too long): %.300q", lines[0])
+			}
+			if !strings.HasSuffix(lines[len(lines)-1], "nothing was written") || out != "" {
+				t.Errorf("last line %q, stdout %q", lines[len(lines)-1], out)
+			}
+			if elapsed > 10*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+			if ms.HeapInuse > 1<<30 {
+				t.Errorf("heap in use %d MiB after the load", ms.HeapInuse>>20)
+			}
+			t.Logf("%s", lines[0][:min(len(lines[0]), 200)])
+		})
+	}
+	if after := graphtest.Fingerprint(t, c); after != before {
+		t.Errorf("the graph changed: %s -> %s", before, after)
 	}
 }
