@@ -57,8 +57,8 @@ func (e *ConnectError) Unwrap() error { return e.Err }
 // classify turns a driver error met while connecting into a ConnectError, or
 // returns it unchanged when it is not about the connection itself.
 func classify(err error, cfg Config) error {
-	if err == nil {
-		return nil
+	if err == nil || errors.Is(err, context.Canceled) {
+		return err // an interrupt is not a connection problem
 	}
 	ce := &ConnectError{URI: cfg.Redacted(), Username: cfg.Username, Database: cfg.Database, Err: err}
 	var n4jErr *neo4j.Neo4jError

@@ -140,3 +140,40 @@ func TestEveryCommandReportsAnUnreachableServer(t *testing.T) {
 		})
 	}
 }
+
+// TestPasswordNeverPrinted runs the commands, in success and in failure,
+// and checks that no output carries the password.
+func TestPasswordNeverPrinted(t *testing.T) {
+	env := loadSeed(t)
+	password := env[graph.EnvPassword]
+	if len(password) < 8 {
+		t.Fatalf("the test password %q is too short to grep for", password)
+	}
+	withURI := func(uri string) map[string]string {
+		e := map[string]string{}
+		for k, v := range env {
+			e[k] = v
+		}
+		e[graph.EnvURI] = uri
+		return e
+	}
+	runs := []struct {
+		env  map[string]string
+		args []string
+	}{
+		{env, []string{"doctor"}}, {env, []string{"doctor", "--format", "json"}},
+		{env, []string{"stats", "--format", "json"}}, {env, []string{"query", "charged-individuals"}},
+		{env, []string{"query", "-e", "RETURN $p AS p", "--param", "p=x"}},
+		{env, []string{"export", "--format", "stix"}}, {env, []string{"load", "--dry-run", seedArticle}},
+		{env, []string{"--help"}},
+		{withURI("neo4j://127.0.0.1:" + graphtest.FreePort(t)), []string{"doctor", "--format", "json"}},
+		{withURI("neo4j://neo4j:" + password + "@127.0.0.1:" + graphtest.FreePort(t)), []string{"doctor"}},
+		{withURI("bolt+s://neo4j:" + password + "@" + strings.TrimPrefix(env[graph.EnvURI], "neo4j://")), []string{"stats"}},
+	}
+	for _, r := range runs {
+		_, out, errOut := runCLI(t, r.env, "", r.args...)
+		if strings.Contains(out+errOut, password) {
+			t.Errorf("%v printed the password:\n%s%s", r.args, out, errOut)
+		}
+	}
+}

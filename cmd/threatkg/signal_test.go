@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/threatkg/threatkg/graph/graphtest"
+)
+
+// TestInterruptDuringLoad sends SIGINT (Ctrl-C) to a running `threatkg
+// load` of the ATT&CK subset: it stops within seconds, says so on one
+// line, exits 1, and leaves the graph as it was; loading again converges.
+func TestInterruptDuringLoad(t *testing.T) {
+	env := loadSeed(t)
+	c := graphtest.Open(t)
+	before := graphtest.Fingerprint(t, c, "loaded_at")
+
+	bin := filepath.Join(t.TempDir(), "threatkg")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	subset := "../../testdata/stix/attack/enterprise-attack-subset.json.gz"
+	cmd := exec.Command(bin, "load", subset)
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3500 * time.Millisecond) // past reading the file, into the write
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	stopped := time.Since(sent)
+	exit, _ := err.(*exec.ExitError)
+	if exit == nil {
+		t.Skipf("the load finished before the interrupt (%v)", err)
+	}
+	if exit.ExitCode() != exitError || !strings.Contains(stderr.String(), "interrupted; nothing more was written") {
+		t.Errorf("exit %d, stderr:\n%s", exit.ExitCode(), stderr.String())
+	}
+	if stopped > 10*time.Second {
+		t.Errorf("stopped %v after SIGINT", stopped)
+	}
+	time.Sleep(time.Second)
+	if after := graphtest.Fingerprint(t, c, "loaded_at"); after != before {
+		t.Errorf("the interrupted load left data: %s -> %s", before, after)
+	}
+	if code, _, errOut := runCLI(t, env, "", "load", subset); code != exitOK {
+		t.Errorf("loading again: exit %d: %s", code, errOut)
+	}
+}
