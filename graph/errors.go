@@ -40,6 +40,9 @@ func (e *ConnectError) Error() string {
 	case InvalidConfig:
 		return fmt.Sprintf("invalid connection setting %q: %s; set --uri or NEO4J_URI to e.g. %s", e.URI, cause, DefaultURI)
 	case Unreachable:
+		if strings.Contains(cause, "connection was lost") {
+			return fmt.Sprintf("lost Neo4j at %s: %s", e.URI, cause)
+		}
 		if strings.Contains(cause, "TLS") {
 			return fmt.Sprintf("cannot reach Neo4j at %s: %s; use a neo4j:// or bolt:// URI for a server without TLS, +s or +ssc for one with it", e.URI, cause)
 		}
@@ -71,7 +74,7 @@ func classify(err error, cfg Config) error {
 		}
 	case errors.As(err, &n4jErr) && n4jErr.Code == "Neo.ClientError.Database.DatabaseNotFound":
 		ce.Kind = DatabaseNotFound
-	case neo4j.IsConnectivityError(err), errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, new(*neo4j.ConnectivityError)), errors.Is(err, context.DeadlineExceeded):
 		ce.Kind = Unreachable
 		ce.Err = errors.New(connectivityCause(err))
 	case neo4j.IsUsageError(err):

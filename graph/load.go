@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -99,6 +100,11 @@ func (c *Client) Load(ctx context.Context, doc model.Document, opts LoadOptions)
 		r, a, err := resolveDocument(ctx, tx, doc)
 		return outcome{r, a}, err
 	})
+	var lost *neo4j.ConnectivityError
+	if errors.As(err, &lost) {
+		return LoadSummary{}, &ConnectError{Kind: Unreachable, URI: c.URI(), Username: c.cfg.Username, Database: c.cfg.Database,
+			Err: fmt.Errorf("the connection was lost while writing %q, whose transaction was rolled back, so nothing of it was written; load it again once the server is back", doc.Source.Title)}
+	}
 	if err != nil {
 		return LoadSummary{}, fmt.Errorf("write %s: %w", doc.Source.UID, err)
 	}

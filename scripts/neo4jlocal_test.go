@@ -5,7 +5,9 @@ package scripts
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -17,10 +19,17 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/threatkg/threatkg/graph"
 	"github.com/threatkg/threatkg/graph/graphtest"
+	"github.com/threatkg/threatkg/graph/model"
+	"github.com/threatkg/threatkg/loaders"
 )
 
-func TestLocalNeo4jLifecycle(t *testing.T) {
+// throwawayServer prepares a server of its own in a temporary home, on free
+// ports, and returns a function that runs neo4j-local.sh for it. The server
+// is stopped when the test ends.
+func throwawayServer(t *testing.T) (script func(args ...string) (string, error), home, bolt string) {
+	t.Helper()
 	for _, tool := range []string{"java", "mvn", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if graphtest.Required() {
@@ -29,12 +38,13 @@ func TestLocalNeo4jLifecycle(t *testing.T) {
 			t.Skipf("%s not installed: %v", tool, err)
 		}
 	}
-	home := t.TempDir()
-	bolt, httpPort := graphtest.FreePort(t), graphtest.FreePort(t)
+	home = t.TempDir()
+	bolt = graphtest.FreePort(t)
+	httpPort := graphtest.FreePort(t)
 	env := append(os.Environ(),
 		"NEO4J_LOCAL_HOME="+home, "NEO4J_BOLT_PORT="+bolt, "NEO4J_HTTP_PORT="+httpPort,
 		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=128m")
-	script := func(args ...string) (string, error) {
+	script = func(args ...string) (string, error) {
 		cmd := exec.Command("bash", append([]string{"neo4j-local.sh"}, args...)...)
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
@@ -45,7 +55,11 @@ func TestLocalNeo4jLifecycle(t *testing.T) {
 			t.Logf("stop: %v\n%s", err, out)
 		}
 	})
+	return script, home, bolt
+}
 
+func TestLocalNeo4jLifecycle(t *testing.T) {
+	script, home, bolt := throwawayServer(t)
 	// First start: jars, config, password, server; prints the export lines.
 	out, err := script("start")
 	if err != nil {
@@ -194,4 +208,97 @@ func readToken(t *testing.T, env map[string]string) string {
 	token, _ := res.Records[0].Get("token")
 	s, _ := token.(string)
 	return s
+}
+
+// TestKillServerMidLoad kills the Neo4j process (SIGKILL) while a large load
+// writes: the load fails with a clear error; after a restart the graph holds
+// nothing of it, and running the load again gives exactly the graph of a
+// clean load.
+func TestKillServerMidLoad(t *testing.T) {
+	script, home, _ := throwawayServer(t)
+	if out, err := script("start"); err != nil {
+		t.Fatalf("start: %v\n%s", err, out)
+	}
+	settings := readEnv(t, filepath.Join(home, "env"))
+	cfg := graph.Config{URI: settings["NEO4J_URI"], Username: settings["NEO4J_USERNAME"], Password: settings["NEO4J_PASSWORD"], Database: settings["NEO4J_DATABASE"]}
+	open := func() *graph.Client {
+		c, err := graph.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(context.Background()) })
+		return c
+	}
+	docs := attackSubset(t)
+	c := open()
+	// Constraints first, so the kill lands in the data transaction.
+	if err := c.ApplySchema(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	empty := graphtest.Fingerprint(t, c, "loaded_at")
+
+	pid := status(t, script)
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Load(context.Background(), docs[0], graph.LoadOptions{BatchSize: 100})
+		done <- err
+	}()
+	time.Sleep(2500 * time.Millisecond)
+	if out, err := exec.Command("kill", "-KILL", pid).CombinedOutput(); err != nil {
+		t.Fatalf("kill: %v %s", err, out)
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Skip("the load finished before the kill")
+		}
+		var ce *graph.ConnectError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "nothing of it was written") {
+			t.Errorf("the load failed with %v; want a ConnectError saying nothing was written", err)
+		}
+		t.Logf("the load failed as it should: %v", err)
+	case <-time.After(90 * time.Second):
+		t.Fatal("the load did not return after the server died")
+	}
+
+	if out, err := script("start"); err != nil {
+		t.Fatalf("restart: %v\n%s", err, out)
+	}
+	c = open()
+	if got := graphtest.Fingerprint(t, c, "loaded_at"); got != empty {
+		t.Errorf("after the crash the graph holds part of the load: %s, want %s", got, empty)
+	}
+	if _, err := c.Load(context.Background(), docs[0], graph.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rerun := graphtest.Fingerprint(t, c, "loaded_at")
+	graphtest.Wipe(t, c)
+	if _, err := c.Load(context.Background(), docs[0], graph.LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if clean := graphtest.Fingerprint(t, c, "loaded_at"); clean != rerun {
+		t.Errorf("the re-run gave %s, a clean load %s", rerun, clean)
+	}
+}
+
+func attackSubset(t *testing.T) []model.Document {
+	t.Helper()
+	f, err := os.Open("../testdata/stix/attack/enterprise-attack-subset.json.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := loaders.ReadSTIX("enterprise-attack-subset.json", data, model.Declared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Documents
 }
