@@ -67,6 +67,22 @@ func (s *LoadSummary) rel(typ string) *Change {
 // transient errors), in UNWIND batches of opts.BatchSize rows: nodes before
 // relationships.
 func (c *Client) Load(ctx context.Context, doc model.Document, opts LoadOptions) (LoadSummary, error) {
+	summary, err := c.load(ctx, doc, opts)
+	if err != nil && lostConnection(err) {
+		return LoadSummary{}, &ConnectError{Kind: Unreachable, URI: c.URI(), Username: c.cfg.Username, Database: c.cfg.Database,
+			Err: fmt.Errorf("the connection was lost while loading %q; its transaction was rolled back, so nothing of it was written; load it again once the server is back", doc.Source.Title)}
+	}
+	return summary, err
+}
+
+// lostConnection reports whether the server went away, also when the
+// driver gave up retrying because of it.
+func lostConnection(err error) bool {
+	// The driver's retry limit error carries its causes only as text.
+	return errors.As(err, new(*neo4j.ConnectivityError)) || strings.Contains(err.Error(), "ConnectivityError")
+}
+
+func (c *Client) load(ctx context.Context, doc model.Document, opts LoadOptions) (LoadSummary, error) {
 	if err := model.Declared.CheckDocument(doc); err != nil {
 		return LoadSummary{}, err
 	}
@@ -100,11 +116,6 @@ func (c *Client) Load(ctx context.Context, doc model.Document, opts LoadOptions)
 		r, a, err := resolveDocument(ctx, tx, doc)
 		return outcome{r, a}, err
 	})
-	var lost *neo4j.ConnectivityError
-	if errors.As(err, &lost) {
-		return LoadSummary{}, &ConnectError{Kind: Unreachable, URI: c.URI(), Username: c.cfg.Username, Database: c.cfg.Database,
-			Err: fmt.Errorf("the connection was lost while writing %q, whose transaction was rolled back, so nothing of it was written; load it again once the server is back", doc.Source.Title)}
-	}
 	if err != nil {
 		return LoadSummary{}, fmt.Errorf("write %s: %w", doc.Source.UID, err)
 	}

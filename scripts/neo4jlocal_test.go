@@ -243,7 +243,24 @@ func TestKillServerMidLoad(t *testing.T) {
 		_, err := c.Load(context.Background(), docs[0], graph.LoadOptions{BatchSize: 100})
 		done <- err
 	}()
-	time.Sleep(2500 * time.Millisecond)
+	// Kill once the data transaction runs: another session watches for it.
+	watcher := open()
+	deadline := time.Now().Add(120 * time.Second)
+	for {
+		rows, err := watcher.Read(context.Background(), "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS 'UNWIND $' + 'rows AS row' AND NOT currentQuery STARTS WITH 'SHOW' RETURN count(*) AS n", nil)
+		if err == nil && rows.Records[0][0] != int64(0) {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Skipf("the load ended (%v) before its write was seen", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the load's write transaction never showed up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	if out, err := exec.Command("kill", "-KILL", pid).CombinedOutput(); err != nil {
 		t.Fatalf("kill: %v %s", err, out)
 	}
