@@ -43,6 +43,9 @@ func (e *ConnectError) Error() string {
 		if strings.Contains(cause, "connection was lost") {
 			return fmt.Sprintf("lost Neo4j at %s: %s", e.URI, cause)
 		}
+		if strings.Contains(cause, "x509") || strings.Contains(cause, "certificate") {
+			return fmt.Sprintf("cannot reach Neo4j at %s: %s; the server's certificate is not trusted: use +ssc (neo4j+ssc://) for a self-signed one, or trust its CA", e.URI, cause)
+		}
 		if strings.Contains(cause, "TLS") {
 			return fmt.Sprintf("cannot reach Neo4j at %s: %s; use a neo4j:// or bolt:// URI for a server without TLS, +s or +ssc for one with it", e.URI, cause)
 		}

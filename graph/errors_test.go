@@ -22,6 +22,7 @@ func TestClassify(t *testing.T) {
 		{"rate limited", &neo4j.Neo4jError{Code: "Neo.ClientError.Security.AuthenticationRateLimit"}, AuthFailed, "refused the credentials"},
 		{"no database", &neo4j.Neo4jError{Code: "Neo.ClientError.Database.DatabaseNotFound"}, DatabaseNotFound, `database "neo4j" does not exist`},
 		{"refused", &neo4j.ConnectivityError{Inner: errors.New("dial tcp 127.0.0.1:7699: connect: connection refused")}, Unreachable, "connection refused"},
+		{"untrusted certificate", &neo4j.ConnectivityError{Inner: errors.New("tls: failed to verify certificate: x509: certificate signed by unknown authority")}, Unreachable, "use +ssc"},
 		{"timeout", fmt.Errorf("wrapped: %w", context.DeadlineExceeded), Unreachable, "no answer before the time-out"},
 		{"an interrupt is not a connection error", fmt.Errorf("connect: %w", context.Canceled), 0, ""},
 		{"syntax error is not a connection error", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError"}, 0, ""},

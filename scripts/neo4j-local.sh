@@ -16,6 +16,8 @@
 #   NEO4J_START_TIMEOUT seconds to wait for Bolt (default 180)
 #   JAVA               the java binary (default: $JAVA_HOME/bin/java, else java on PATH)
 #   THREATKG_BIN       threatkg binary that makes the Browser style and tour (default: bin/threatkg)
+#   NEO4J_BOLT_TLS     1: Bolt also accepts TLS, with a self-signed certificate made
+#                      here (connect with neo4j+ssc:// or bolt+ssc://)
 # See docs/neo4j-local.md for what each step does and why.
 set -euo pipefail
 
@@ -140,6 +142,26 @@ dbms.security.auth_enabled=true
 dbms.usage_report.enabled=false
 db.tx_log.rotation.retention_policy=100M size
 EOF
+  if [[ ${NEO4J_BOLT_TLS:-0} == 1 ]]; then
+    local certs=$home/certificates/bolt
+    if [[ ! -f $certs/public.crt ]]; then
+      command -v openssl >/dev/null 2>&1 || die "NEO4J_BOLT_TLS=1 needs openssl to make a certificate"
+      mkdir -p "$certs/trusted" "$certs/revoked"
+      openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$certs/private.key" -out "$certs/public.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+      chmod 600 "$certs/private.key"
+    fi
+    cat >>"$home/conf/neo4j.conf" <<EOF
+# Bolt accepts TLS (self-signed certificate: use neo4j+ssc:// or bolt+ssc://) and plain connections.
+dbms.ssl.policy.bolt.enabled=true
+dbms.ssl.policy.bolt.base_directory=certificates/bolt
+dbms.ssl.policy.bolt.private_key=private.key
+dbms.ssl.policy.bolt.public_certificate=public.crt
+dbms.ssl.policy.bolt.client_auth=NONE
+server.bolt.tls_level=OPTIONAL
+EOF
+  fi
   if ((browser_assets)); then
     cat >>"$home/conf/neo4j.conf" <<EOF
 # threatkg's style, applied when Browser connects; its tour is at

@@ -28,7 +28,7 @@ import (
 // throwawayServer prepares a server of its own in a temporary home, on free
 // ports, and returns a function that runs neo4j-local.sh for it. The server
 // is stopped when the test ends.
-func throwawayServer(t *testing.T) (script func(args ...string) (string, error), home, bolt string) {
+func throwawayServer(t *testing.T, extraEnv ...string) (script func(args ...string) (string, error), home, bolt string) {
 	t.Helper()
 	for _, tool := range []string{"java", "mvn", "curl"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -44,6 +44,7 @@ func throwawayServer(t *testing.T) (script func(args ...string) (string, error),
 	env := append(os.Environ(),
 		"NEO4J_LOCAL_HOME="+home, "NEO4J_BOLT_PORT="+bolt, "NEO4J_HTTP_PORT="+httpPort,
 		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=128m")
+	env = append(env, extraEnv...)
 	script = func(args ...string) (string, error) {
 		cmd := exec.Command("bash", append([]string{"neo4j-local.sh"}, args...)...)
 		cmd.Env = env
@@ -318,4 +319,42 @@ func attackSubset(t *testing.T) []model.Document {
 		t.Fatal(err)
 	}
 	return res.Documents
+}
+
+// TestTLSWithSelfSignedCertificate: against a server whose Bolt speaks TLS
+// with a self-signed certificate, neo4j+ssc:// and bolt+ssc:// connect,
+// neo4j+s:// (which verifies the certificate) is refused with exit-3 kind of
+// error, and plain neo4j:// still works (TLS is optional on this server).
+func TestTLSWithSelfSignedCertificate(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		if graphtest.Required() {
+			t.Fatal("openssl is required to make the test certificate")
+		}
+		t.Skip("no openssl")
+	}
+	script, home, bolt := throwawayServer(t, "NEO4J_BOLT_TLS=1")
+	if out, err := script("start"); err != nil {
+		t.Fatalf("start: %v\n%s", err, out)
+	}
+	settings := readEnv(t, filepath.Join(home, "env"))
+	try := func(uri string) error {
+		cfg := graph.Config{URI: uri, Username: settings["NEO4J_USERNAME"], Password: settings["NEO4J_PASSWORD"], Database: "neo4j"}
+		c, err := graph.Open(context.Background(), cfg)
+		if err == nil {
+			c.Close(context.Background())
+		}
+		return err
+	}
+	for _, scheme := range []string{"neo4j+ssc", "bolt+ssc", "neo4j"} {
+		if err := try(scheme + "://localhost:" + bolt); err != nil {
+			t.Errorf("%s: %v", scheme, err)
+		}
+	}
+	err := try("neo4j+s://localhost:" + bolt)
+	var ce *graph.ConnectError
+	if !errors.As(err, &ce) || ce.Kind != graph.Unreachable {
+		t.Errorf("neo4j+s:// with a self-signed certificate: %v, want an Unreachable ConnectError", err)
+	} else {
+		t.Logf("neo4j+s:// refused as it should: %v", err)
+	}
 }

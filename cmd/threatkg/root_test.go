@@ -85,6 +85,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"doctor", "--format", "xml"}, "", `--format "xml" is not one of: table, json`},
 		{[]string{"--uri", "http://localhost:7474", "doctor"}, "", `unsupported scheme "http"`},
 		{[]string{"--password-stdin", "doctor"}, "", "standard input is empty"},
+		{[]string{"--password", "secret", "doctor"}, "", "unknown flag: --password"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
