@@ -196,9 +196,7 @@ RETURN n.uid AS uid, n.name AS name, coalesce(n.keys, []) AS keys,
 		n := &keyedNode{sources: map[string]bool{}}
 		n.uid, _ = rec.Values[0].(string)
 		n.name, _ = rec.Values[1].(string)
-		for _, k := range asStrings(rec.Values[2]) {
-			n.keys = append(n.keys, k)
-		}
+		n.keys = asStrings(rec.Values[2])
 		for _, s := range asStrings(rec.Values[3]) {
 			n.sources[s] = true
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -277,7 +278,7 @@ func (r *articleReader) readEntity(n *yaml.Node) (string, *localEntity) {
 	}
 	if f, ok := fields["properties"]; ok && ent.Label != "" {
 		ent.Properties = r.properties(f, where, func(name string) (model.Property, bool) {
-			if p, ok := nodeType.Property(name); ok && !isCommonProperty(name) {
+			if p, ok := nodeType.Property(name); ok && !model.IsCommonProperty(name) {
 				return p, true
 			}
 			return model.Property{}, false
@@ -387,7 +388,7 @@ func (r *articleReader) mapping(n *yaml.Node, what string, known []string) map[s
 			r.ps.at(k.Line, k.Column, "%s: field names must be plain words", what)
 			continue
 		}
-		if !contains(known, k.Value) {
+		if !slices.Contains(known, k.Value) {
 			r.ps.at(k.Line, k.Column, "%s: unknown field %q%s (known: %s)", what, k.Value, suggest(k.Value, known), strings.Join(known, ", "))
 			continue
 		}
@@ -706,15 +707,6 @@ func declaredNames(ps []model.Property) []string {
 	return out
 }
 
-func isCommonProperty(name string) bool {
-	for _, p := range model.CommonProperties {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 func withoutName(aliases []string, name string) []string {
 	seen := map[string]bool{model.Normalize(name): true}
 	out := []string{}
@@ -726,13 +718,4 @@ func withoutName(aliases []string, name string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -680,7 +680,7 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 	}
 	// threatkg's export keeps the model's other properties here.
 	for k, v := range r.properties(r.byID[o.ID], o.ID, func(name string) (model.Property, bool) {
-		if p, ok := node.Property(name); ok && !isCommonProperty(name) {
+		if p, ok := node.Property(name); ok && !model.IsCommonProperty(name) {
 			return p, true
 		}
 		return model.Property{}, false

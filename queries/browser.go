@@ -4,9 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"text/template"
 )
@@ -56,28 +54,6 @@ func stripHeader(src string) string {
 		i++
 	}
 	return strings.Join(lines[i:], "\n")
-}
-
-// CypherLiteral writes a parameter value as a Cypher literal, which
-// Browser's ":param name => value" evaluates: strings in single quotes with
-// every quote and backslash escaped, so a value can never end the literal.
-func CypherLiteral(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case string:
-		r := strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-		return "'" + r.Replace(x) + "'"
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return CypherLiteral(fmt.Sprint(v))
 }
 
 //go:embed guide.html.tmpl

@@ -173,6 +173,12 @@ func runEditor(t *testing.T, ctx context.Context, link string) {
 	}
 	ensureConnected(t, ctx, graphtest.Get(t).Config)
 	waitFor(t, ctx, "the editor holds the query", `document.querySelector('[data-testid="activeEditor"]') !== null && document.querySelector('[data-testid="activeEditor"]').innerText.trim().length > 0`, 30*time.Second)
+	runAndWait(t, ctx)
+}
+
+// runAndWait clicks Run and waits for the new frame to finish.
+func runAndWait(t *testing.T, ctx context.Context) {
+	t.Helper()
 	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](frameCount))
 	if err != nil {
 		t.Fatal(err)
@@ -211,12 +217,8 @@ const graphDrawn = `(() => {
 // if pasted; no page load, so Browser keeps its parameters) and runs it.
 func runInEditor(t *testing.T, ctx context.Context, query string) {
 	t.Helper()
-	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](frameCount))
-	if err != nil {
-		t.Fatal(err)
-	}
 	text, _ := json.Marshal(strings.Join(strings.Fields(query), " "))
-	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
 	  const area = document.querySelector('[data-testid="activeEditor"] textarea');
 	  area.focus();
 	  return document.execCommand('insertText', false, `+string(text)+`);
@@ -224,11 +226,7 @@ func runInEditor(t *testing.T, ctx context.Context, query string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="editor-Run"]`))); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, "a new frame appears", fmt.Sprintf("%s > %d", frameCount, before), 30*time.Second)
-	waitFor(t, ctx, "the frame finishes", frameDone, 60*time.Second)
+	runAndWait(t, ctx)
 }
 
 type drawnNode struct {

@@ -7,6 +7,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -57,7 +58,7 @@ type RelType struct {
 
 // Allows reports whether the model allows (from)-[t]->(to).
 func (r RelType) Allows(from, to string) bool {
-	return contains(r.From, from) && contains(r.To, to)
+	return slices.Contains(r.From, from) && slices.Contains(r.To, to)
 }
 
 // Model is the whole declared graph model.
@@ -322,15 +323,6 @@ func isIdentifier(s string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ReportProperties are carried by every Report node (a source document).

@@ -88,7 +88,7 @@ func (m Model) CheckDocument(d Document) error {
 		}
 		for k, v := range e.Properties {
 			p, ok := n.Property(k)
-			if !ok || isCommon(k) {
+			if !ok || IsCommonProperty(k) {
 				add("entity %q: property %q is not declared for %s", e.UID, k, e.Label)
 				continue
 			}
@@ -160,7 +160,9 @@ func CheckValue(p Property, v any) error {
 	return nil
 }
 
-func isCommon(name string) bool {
+// IsCommonProperty reports whether name is a property every entity carries
+// (uid, name, aliases, ...), which no label may declare again.
+func IsCommonProperty(name string) bool {
 	for _, p := range CommonProperties {
 		if p.Name == name {
 			return true
