@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"sync/atomic"
 	"context"
 	"fmt"
 	"strings"
@@ -21,6 +22,9 @@ type Client struct {
 	driver    neo4j.DriverWithContext
 	cfg       Config
 	userAgent string
+	// schemaApplied: this client created the schema already; loads after
+	// the first skip it.
+	schemaApplied atomic.Bool
 }
 
 // Option adjusts a Client at Open.

@@ -85,7 +85,7 @@ func TestApplySchemaIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !after.Complete() || len(after.Present) != len(graph.Constraints()) {
+	if !after.Complete() || len(after.Present) != len(graph.SchemaObjects()) {
 		t.Errorf("after apply: %+v", after)
 	}
 	// The constraint really enforces uniqueness.

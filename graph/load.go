@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"reflect"
+	"slices"
 	"context"
 	"errors"
 	"fmt"
@@ -14,13 +16,31 @@ import (
 )
 
 // DefaultBatchSize is the number of rows per UNWIND statement.
-const DefaultBatchSize = 1000
+const DefaultBatchSize = 5000
 
-// LoadOptions tune Load.
+// DefaultTransactionRows bounds how many rows (entities, claims) one write
+// transaction takes when LoadDocuments groups small documents; a document
+// larger than this still gets a transaction of its own.
+const DefaultTransactionRows = 50000
+
+// LoadOptions tune Load and LoadDocuments.
 type LoadOptions struct {
-	BatchSize int              // rows per UNWIND statement; DefaultBatchSize when 0
-	DryRun    bool             // plan only: report what would change, write nothing
-	Now       func() time.Time // clock for loaded_at; time.Now when nil
+	BatchSize       int              // rows per UNWIND statement; DefaultBatchSize when 0
+	TransactionRows int              // rows per write transaction; DefaultTransactionRows when 0
+	DryRun          bool             // plan only: report what would change, write nothing
+	Now             func() time.Time // clock for loaded_at; time.Now when nil
+	// Progress, when set, is called after each transaction with the
+	// entities and claims written so far by this call.
+	Progress func(rows int)
+	// Trace, when set, is told how long each step took (plan, candidates,
+	// write transaction, and the statements inside it by kind).
+	Trace func(step string, d time.Duration)
+}
+
+func (o LoadOptions) trace(step string, start time.Time) {
+	if o.Trace != nil {
+		o.Trace(step, time.Since(start))
+	}
 }
 
 // Change counts what a load does to one label or relationship type.
@@ -61,161 +81,346 @@ func (s *LoadSummary) rel(typ string) *Change {
 // Claims the source made before and no longer makes are deleted; entities
 // no source mentions any more are deleted; entities and claims other sources
 // support stay. Loading the same document twice gives the same graph.
-//
-// Constraints are applied first. The document is then written in one
-// managed write transaction (all or nothing; retried by the driver on
-// transient errors), in UNWIND batches of opts.BatchSize rows: nodes before
-// relationships.
 func (c *Client) Load(ctx context.Context, doc model.Document, opts LoadOptions) (LoadSummary, error) {
-	summary, err := c.load(ctx, doc, opts)
-	if err != nil && lostConnection(err) {
-		return LoadSummary{}, &ConnectError{Kind: Unreachable, URI: c.URI(), Username: c.cfg.Username, Database: c.cfg.Database,
-			Err: fmt.Errorf("the connection was lost while loading %q; its transaction was rolled back, so nothing of it was written; load it again once the server is back", doc.Source.Title)}
-	}
-	return summary, err
-}
-
-// lostConnection reports whether the server went away, also when the
-// driver gave up retrying because of it.
-func lostConnection(err error) bool {
-	// The driver's retry limit error carries its causes only as text.
-	return errors.As(err, new(*neo4j.ConnectivityError)) || strings.Contains(err.Error(), "ConnectivityError")
-}
-
-func (c *Client) load(ctx context.Context, doc model.Document, opts LoadOptions) (LoadSummary, error) {
-	if err := model.Declared.CheckDocument(doc); err != nil {
+	summaries, err := c.LoadDocuments(ctx, []model.Document{doc}, opts)
+	if err != nil {
 		return LoadSummary{}, err
+	}
+	return summaries[0], nil
+}
+
+// LoadDocuments loads documents as Load does, one summary per document.
+//
+// Constraints and indexes are applied first. Documents are then grouped, in
+// order, into write transactions of about opts.TransactionRows rows; a
+// document is never split, so each source is all or nothing. Each managed
+// transaction (retried by the driver on transient errors) writes in UNWIND
+// batches of opts.BatchSize rows, grouped by label and by relationship
+// type: reports, entity nodes, MENTIONS, then claims sorted by their start
+// node, so that concurrent loads take locks in the same order.
+func (c *Client) LoadDocuments(ctx context.Context, docs []model.Document, opts LoadOptions) ([]LoadSummary, error) {
+	for _, doc := range docs {
+		if err := model.Declared.CheckDocument(doc); err != nil {
+			return nil, err
+		}
 	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
+	if opts.TransactionRows <= 0 {
+		opts.TransactionRows = DefaultTransactionRows
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	summary, err := c.plan(ctx, doc)
+	if !opts.DryRun {
+		if err := c.ensureSchema(ctx); err != nil {
+			return nil, c.lostConnection(err, docs)
+		}
+	}
+	var out []LoadSummary
+	done := 0
+	for _, group := range transactionGroups(docs, opts.TransactionRows) {
+		summaries, err := c.loadGroup(ctx, group, opts)
+		if err != nil {
+			return nil, c.lostConnection(err, group)
+		}
+		out = append(out, summaries...)
+		for _, d := range group {
+			done += len(d.Entities) + len(d.Claims)
+		}
+		if opts.Progress != nil {
+			opts.Progress(done)
+		}
+	}
+	return out, nil
+}
+
+// transactionGroups splits documents, in order, into groups of about
+// maxRows rows; a source appears at most once per group.
+func transactionGroups(docs []model.Document, maxRows int) [][]model.Document {
+	var groups [][]model.Document
+	var cur []model.Document
+	rows := 0
+	inGroup := map[string]bool{}
+	for _, d := range docs {
+		n := len(d.Entities) + len(d.Claims) + 1
+		if len(cur) > 0 && (rows+n > maxRows || inGroup[d.Source.UID]) {
+			groups = append(groups, cur)
+			cur, rows, inGroup = nil, 0, map[string]bool{}
+		}
+		cur = append(cur, d)
+		rows += n
+		inGroup[d.Source.UID] = true
+	}
+	if len(cur) > 0 {
+		groups = append(groups, cur)
+	}
+	return groups
+}
+
+// lostConnection turns a lost server into a ConnectError that says what
+// happened to the documents being written.
+func (c *Client) lostConnection(err error, docs []model.Document) error {
+	// The driver's retry limit error carries its causes only as text.
+	if !errors.As(err, new(*neo4j.ConnectivityError)) && !strings.Contains(err.Error(), "ConnectivityError") {
+		return err
+	}
+	what := fmt.Sprintf("%d sources", len(docs))
+	if len(docs) == 1 {
+		what = fmt.Sprintf("%q", docs[0].Source.Title)
+	}
+	return &ConnectError{Kind: Unreachable, URI: c.URI(), Username: c.cfg.Username, Database: c.cfg.Database,
+		Err: fmt.Errorf("the connection was lost while loading %s; its transaction was rolled back, so nothing of it was written; load it again once the server is back", what)}
+}
+
+func (c *Client) loadGroup(ctx context.Context, docs []model.Document, opts LoadOptions) ([]LoadSummary, error) {
+	t := time.Now()
+	summaries, err := c.plan(ctx, docs)
 	if err != nil {
-		return LoadSummary{}, err
+		return nil, err
 	}
-	summary.DryRun = opts.DryRun
+	opts.trace("plan", t)
+	for i := range summaries {
+		summaries[i].DryRun = opts.DryRun
+		summaries[i].Resolved, summaries[i].Ambiguous = []Resolution{}, []Ambiguity{}
+	}
 	if opts.DryRun {
-		return summary, nil
-	}
-	if err := c.ApplySchema(ctx); err != nil {
-		return LoadSummary{}, err
+		return summaries, nil
 	}
 	session := c.session(ctx, writeAccess)
 	defer session.Close(ctx)
+	t = time.Now()
+	settled, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) ([]string, error) {
+		return writeDocuments(ctx, tx, docs, opts)
+	})
+	opts.trace("write transaction", t)
+	if err != nil {
+		if len(docs) == 1 {
+			return nil, fmt.Errorf("write %s: %w", docs[0].Source.UID, err)
+		}
+		return nil, fmt.Errorf("write %d sources (%s, ...): %w", len(docs), docs[0].Source.UID, err)
+	}
 	type outcome struct {
 		resolved  []Resolution
 		ambiguous []Ambiguity
 	}
+	t = time.Now()
 	out, err := neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) (outcome, error) {
-		if err := writeDocument(ctx, tx, doc, opts); err != nil {
-			return outcome{}, err
-		}
-		r, a, err := resolveDocument(ctx, tx, doc)
+		r, a, err := resolveEntities(ctx, tx, docs, settled)
 		return outcome{r, a}, err
 	})
+	opts.trace("resolve", t)
 	if err != nil {
-		return LoadSummary{}, fmt.Errorf("write %s: %w", doc.Source.UID, err)
+		return nil, fmt.Errorf("resolve the entities of %s: %w", docs[0].Source.UID, err)
 	}
-	summary.Resolved, summary.Ambiguous = out.resolved, out.ambiguous
-	if summary.Resolved == nil {
-		summary.Resolved = []Resolution{}
+	// Each resolution goes to the summary of a document that mentions the
+	// entity it resolved.
+	owner := map[string]int{}
+	for i, d := range docs {
+		for _, e := range d.Entities {
+			if _, ok := owner[e.Name+"\x00"+e.Label]; !ok {
+				owner[e.Name+"\x00"+e.Label] = i
+			}
+		}
 	}
-	if summary.Ambiguous == nil {
-		summary.Ambiguous = []Ambiguity{}
+	for _, r := range out.resolved {
+		i := owner[r.From+"\x00"+r.Label]
+		summaries[i].Resolved = append(summaries[i].Resolved, r)
 	}
-	return summary, nil
+	for _, a := range out.ambiguous {
+		i := owner[a.Entity+"\x00"+a.Label]
+		summaries[i].Ambiguous = append(summaries[i].Ambiguous, a)
+	}
+	return summaries, nil
 }
 
-// plan compares the document with what the graph holds for its source.
-func (c *Client) plan(ctx context.Context, doc model.Document) (LoadSummary, error) {
-	s := LoadSummary{Source: doc.Source.UID, Title: doc.Source.Title, Nodes: map[string]*Change{}, Relationships: map[string]*Change{}}
-	uids := make([]string, len(doc.Entities))
-	for i, e := range doc.Entities {
-		uids[i] = e.UID
+// oldMention is a MENTIONS edge a source had before this load.
+type oldMention struct {
+	uid, label string
+	elementID  string
+	onlySource bool // no other source mentions the entity
+}
+
+// oldClaim is a claim relationship a source had before this load.
+type oldClaim struct {
+	typ, elementID string
+}
+
+// sourceUIDs lists the documents' source uids.
+func sourceUIDs(docs []model.Document) []string {
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.Source.UID
 	}
+	return out
+}
+
+// loadedSources returns the sources whose Report is in the graph: only they
+// can have claims and MENTIONS to replace.
+func loadedSources(ctx context.Context, tx neo4j.ManagedTransaction, srcs []string) ([]string, error) {
+	res, err := tx.Run(ctx, `UNWIND $srcs AS src
+MATCH (r:Report {uid: src})
+RETURN src`, map[string]any{"srcs": srcs})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for res.Next(ctx) {
+		if s, ok := res.Record().Values[0].(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out, res.Err()
+}
+
+// previousMentions reads what each source mentioned before, by source uid.
+func previousMentions(ctx context.Context, tx neo4j.ManagedTransaction, srcs []string) (map[string]map[string]oldMention, error) {
+	if len(srcs) == 0 {
+		return map[string]map[string]oldMention{}, nil
+	}
+	res, err := tx.Run(ctx, `UNWIND $srcs AS src
+MATCH (:Report {uid: src})-[m:MENTIONS]->(n:Entity)
+RETURN src, n.uid, [l IN labels(n) WHERE l <> $entity][0], elementId(m),
+       NOT EXISTS { MATCH (r:Report)-[:MENTIONS]->(n) WHERE r.uid <> src }`, map[string]any{"srcs": srcs, "entity": model.EntityLabel})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]oldMention{}
+	for res.Next(ctx) {
+		v := res.Record().Values
+		src, _ := v[0].(string)
+		m := oldMention{}
+		m.uid, _ = v[1].(string)
+		m.label, _ = v[2].(string)
+		m.elementID, _ = v[3].(string)
+		m.onlySource, _ = v[4].(bool)
+		if out[src] == nil {
+			out[src] = map[string]oldMention{}
+		}
+		out[src][m.uid] = m
+	}
+	return out, res.Err()
+}
+
+// previousClaims reads each source's claims, by source uid and claim uid,
+// through the per-type index on the claims' source.
+func previousClaims(ctx context.Context, tx neo4j.ManagedTransaction, srcs []string) (map[string]map[string]oldClaim, error) {
+	out := map[string]map[string]oldClaim{}
+	if len(srcs) == 0 {
+		return out, nil
+	}
+	for _, typ := range model.Declared.RelTypes() {
+		res, err := tx.Run(ctx, fmt.Sprintf(`UNWIND $srcs AS src
+MATCH ()-[r:%s {source: src}]->()
+RETURN src, r.claim, elementId(r)`, quoteName(typ)), map[string]any{"srcs": srcs})
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			v := res.Record().Values
+			src, _ := v[0].(string)
+			claim, _ := v[1].(string)
+			id, _ := v[2].(string)
+			if out[src] == nil {
+				out[src] = map[string]oldClaim{}
+			}
+			out[src][claim] = oldClaim{typ: typ, elementID: id}
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// plan compares each document with what the graph holds for its source, in
+// order, as if the documents were loaded one after the other.
+func (c *Client) plan(ctx context.Context, docs []model.Document) ([]LoadSummary, error) {
+	var uids []string
+	seen := map[string]bool{}
+	for _, d := range docs {
+		for _, e := range d.Entities {
+			if !seen[e.UID] {
+				seen[e.UID] = true
+				uids = append(uids, e.UID)
+			}
+		}
+	}
+	srcs := sourceUIDs(docs)
 	session := c.session(ctx, readAccess)
 	defer session.Close(ctx)
+	var out []LoadSummary
 	_, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		s.Nodes, s.Relationships = map[string]*Change{}, map[string]*Change{} // a retry starts afresh
+		out = make([]LoadSummary, len(docs)) // a retry starts afresh
 		existing, err := collectStrings(ctx, tx, "UNWIND $uids AS uid MATCH (n:Entity {uid: uid}) RETURN uid", map[string]any{"uids": uids})
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range doc.Entities {
-			if existing[e.UID] {
-				s.node(e.Label).Updated++
-			} else {
-				s.node(e.Label).Created++
-			}
-		}
-		// Entities this source mentioned before, no longer mentions, and no
-		// other source mentions: the load deletes them.
-		res, err := tx.Run(ctx, `
-MATCH (:Report {uid: $src})-[:MENTIONS]->(n:Entity)
-WHERE NOT n.uid IN $uids AND NOT EXISTS { MATCH (r:Report)-[:MENTIONS]->(n) WHERE r.uid <> $src }
-RETURN [l IN labels(n) WHERE l <> $entity][0] AS label`, map[string]any{"src": doc.Source.UID, "uids": uids, "entity": model.EntityLabel})
+		loaded, err := loadedSources(ctx, tx, srcs)
 		if err != nil {
 			return nil, err
 		}
-		for res.Next(ctx) {
-			label, _ := res.Record().Values[0].(string)
-			s.node(label).Deleted++
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		mentioned, err := collectStrings(ctx, tx, "MATCH (:Report {uid: $src})-[:MENTIONS]->(n:Entity) RETURN n.uid", map[string]any{"src": doc.Source.UID})
+		mentions, err := previousMentions(ctx, tx, loaded)
 		if err != nil {
 			return nil, err
 		}
-		m := s.rel(model.MentionsType)
-		for _, uid := range uids {
-			if mentioned[uid] {
-				m.Updated++
-				delete(mentioned, uid)
-			} else {
-				m.Created++
-			}
-		}
-		m.Deleted = len(mentioned)
-
-		// This source's claims now in the graph, by claim uid.
-		res, err = tx.Run(ctx, `
-MATCH (:Report {uid: $src})-[:MENTIONS]->(:Entity)-[r]-(:Entity)
-WHERE r.source = $src
-RETURN DISTINCT r.claim AS claim, type(r) AS type`, map[string]any{"src": doc.Source.UID})
+		claims, err := previousClaims(ctx, tx, loaded)
 		if err != nil {
 			return nil, err
 		}
-		old := map[string]string{}
-		for res.Next(ctx) {
-			claim, _ := res.Record().Values[0].(string)
-			typ, _ := res.Record().Values[1].(string)
-			old[claim] = typ
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		for _, cl := range doc.Claims {
-			if _, ok := old[cl.UID]; ok {
-				s.rel(cl.Type).Updated++
-				delete(old, cl.UID)
-			} else {
-				s.rel(cl.Type).Created++
+		for i, doc := range docs {
+			s := LoadSummary{Source: doc.Source.UID, Title: doc.Source.Title, Nodes: map[string]*Change{}, Relationships: map[string]*Change{}}
+			inDoc := map[string]bool{}
+			m := s.rel(model.MentionsType)
+			for _, e := range doc.Entities {
+				inDoc[e.UID] = true
+				if existing[e.UID] {
+					s.node(e.Label).Updated++
+				} else {
+					s.node(e.Label).Created++
+					existing[e.UID] = true // for the documents after this one
+				}
+				if _, ok := mentions[doc.Source.UID][e.UID]; ok {
+					m.Updated++
+				} else {
+					m.Created++
+				}
 			}
-		}
-		for _, typ := range old {
-			s.rel(typ).Deleted++
+			for uid, old := range mentions[doc.Source.UID] {
+				if inDoc[uid] {
+					continue
+				}
+				m.Deleted++
+				// Entities this source mentioned before, no longer mentions,
+				// and no other source mentions: the load deletes them.
+				if old.onlySource {
+					s.node(old.label).Deleted++
+				}
+			}
+			oldClaims := claims[doc.Source.UID]
+			inDoc = map[string]bool{}
+			for _, cl := range doc.Claims {
+				inDoc[cl.UID] = true
+				if _, ok := oldClaims[cl.UID]; ok {
+					s.rel(cl.Type).Updated++
+				} else {
+					s.rel(cl.Type).Created++
+				}
+			}
+			for claim, old := range oldClaims {
+				if !inDoc[claim] {
+					s.rel(old.typ).Deleted++
+				}
+			}
+			out[i] = s
 		}
 		return nil, nil
 	})
 	if err != nil {
-		return LoadSummary{}, fmt.Errorf("plan the load of %s: %w", doc.Source.UID, err)
+		return nil, fmt.Errorf("plan the load of %s: %w", srcs[0], err)
 	}
-	return s, nil
+	return out, nil
 }
 
 func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (map[string]bool, error) {
@@ -232,106 +437,270 @@ func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 	return out, res.Err()
 }
 
-// writeDocument runs the load's statements in order. The order matters:
-// stale claims are found through the source's old MENTIONS, so they go
-// before stale MENTIONS; entities are recomputed from all remaining
-// MENTIONS; orphans go last.
-func writeDocument(ctx context.Context, tx neo4j.ManagedTransaction, doc model.Document, opts LoadOptions) error {
-	src := doc.Source.UID
-	run := func(cypher string, params map[string]any) error {
-		res, err := tx.Run(ctx, cypher, params)
-		if err != nil {
-			return err
-		}
-		_, err = res.Consume(ctx)
-		return err
-	}
-	batches := func(cypher string, rows []map[string]any, extra map[string]any) error {
+// writeDocuments runs the load's statements in order: reports, entity
+// nodes, stale claims and MENTIONS out, MENTIONS, claims; then entities are
+// recomputed from all remaining MENTIONS, and orphans go last.
+//
+// Two shortcuts keep first loads fast, both decided by what the MERGE
+// statements themselves created (so a concurrent load of the same source
+// or entity, which waits on the uniqueness constraint's lock and then
+// matches, takes the general path):
+//   - a source whose Report this transaction created has no claims or
+//     MENTIONS yet: they are created, not merged, and nothing is stale;
+//   - an entity this transaction created, mentioned by one document of the
+//     group, gets its properties from that mention directly (entityProps,
+//     equal to what the recompute statement would derive) and needs no
+//     recompute and no orphan check.
+func writeDocuments(ctx context.Context, tx neo4j.ManagedTransaction, docs []model.Document, opts LoadOptions) ([]string, error) {
+	trace := opts.trace
+	// batches runs cypher over rows in batches; collect, when set, gets the
+	// first column of every record.
+	batches := func(step, cypher string, rows []any, collect func(any)) error {
+		defer trace(step, time.Now())
 		for start := 0; start < len(rows); start += opts.BatchSize {
 			end := min(start+opts.BatchSize, len(rows))
-			params := map[string]any{"rows": rows[start:end]}
-			for k, v := range extra {
-				params[k] = v
+			res, err := tx.Run(ctx, cypher, map[string]any{"rows": rows[start:end]})
+			if err != nil {
+				return err
 			}
-			if err := run(cypher, params); err != nil {
+			for collect != nil && res.Next(ctx) {
+				collect(res.Record().Values[0])
+			}
+			if _, err := res.Consume(ctx); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 
-	// 1. The Report.
-	if err := run(mergeReportCypher, map[string]any{"uid": src, "props": reportProps(doc.Source, opts.Now())}); err != nil {
-		return fmt.Errorf("merge report: %w", err)
+	// 1. The Reports; which of them this transaction created.
+	now := opts.Now()
+	reports := make([]any, len(docs))
+	for i, d := range docs {
+		reports[i] = map[string]any{"uid": d.Source.UID, "props": reportProps(d.Source, now)}
 	}
-	// 2. Entity nodes, one statement per label.
-	byLabel := map[string][]map[string]any{}
-	uids := make([]string, len(doc.Entities))
-	mentionRows := make([]map[string]any, len(doc.Entities))
-	for i, e := range doc.Entities {
-		uids[i] = e.UID
-		byLabel[e.Label] = append(byLabel[e.Label], map[string]any{"uid": e.UID})
-		mentionRows[i] = mentionRow(e)
+	newSource := map[string]bool{}
+	if err := batches("reports", mergeReportsCypher, reports, func(v any) {
+		if uid, ok := v.(string); ok {
+			newSource[uid] = true
+		}
+	}); err != nil {
+		return nil, fmt.Errorf("merge reports: %w", err)
 	}
-	// Ends of claims that other sources bring (their nodes normally exist
+	var loaded []string
+	for _, d := range docs {
+		if !newSource[d.Source.UID] {
+			loaded = append(loaded, d.Source.UID)
+		}
+	}
+
+	// 2. Entity nodes, one statement per label. External entities are ends
+	// of claims that other sources bring (their nodes normally exist
 	// already; within one import they may come from a later document).
-	for uid, label := range doc.External {
-		byLabel[label] = append(byLabel[label], map[string]any{"uid": uid})
+	mentions := map[string]int{}
+	for _, d := range docs {
+		for _, e := range d.Entities {
+			mentions[e.UID]++
+		}
 	}
+	byLabel := map[string][]any{}
+	seen := map[string]bool{}
+	var mentionRows []any
+	var entityUIDs []string
+	for _, d := range docs {
+		for _, e := range d.Entities {
+			row := mentionRow(e)
+			row["src"] = d.Source.UID
+			mentionRows = append(mentionRows, row)
+			if seen[e.UID] {
+				continue
+			}
+			seen[e.UID] = true
+			entityUIDs = append(entityUIDs, e.UID)
+			var props any
+			if mentions[e.UID] == 1 {
+				if p, ok := entityProps(e); ok {
+					props = p
+				}
+			}
+			byLabel[e.Label] = append(byLabel[e.Label], map[string]any{"uid": e.UID, "props": props})
+		}
+	}
+	for _, d := range docs {
+		for _, uid := range sortedKeys(d.External) {
+			if !seen[uid] {
+				seen[uid] = true
+				byLabel[d.External[uid]] = append(byLabel[d.External[uid]], map[string]any{"uid": uid, "props": nil})
+			}
+		}
+	}
+	settled := map[string]bool{} // created here with their properties
 	for _, label := range sortedKeys(byLabel) {
-		if err := batches(mergeEntitiesCypher(label), byLabel[label], nil); err != nil {
-			return fmt.Errorf("merge %s nodes: %w", label, err)
+		if err := batches("entities", mergeEntitiesCypher(label), byLabel[label], func(v any) {
+			if uid, ok := v.(string); ok {
+				settled[uid] = true
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("merge %s nodes: %w", label, err)
 		}
 	}
-	// 3. Claims this source no longer makes.
-	claimUIDs := make([]string, len(doc.Claims))
-	for i, cl := range doc.Claims {
-		claimUIDs[i] = cl.UID
+	// Entities to recompute. One that only gained MENTIONS from sources new
+	// in this transaction carries those mentions' payloads: the recompute
+	// statement skips it when each payload is already subsumed by the
+	// entity's properties (same name, known aliases and keys, equal or no
+	// other values), for then the derived properties cannot change. That
+	// keeps hubs (a technique many reports name) cheap to load.
+	newMentions := map[string][]map[string]any{}
+	onlyNew := map[string]bool{}
+	for _, d := range docs {
+		for _, e := range d.Entities {
+			if _, ok := onlyNew[e.UID]; !ok {
+				onlyNew[e.UID] = true
+			}
+			if !newSource[d.Source.UID] {
+				onlyNew[e.UID] = false
+				continue
+			}
+			p := subsumptionPayload(e)
+			if !slices.ContainsFunc(newMentions[e.UID], func(q map[string]any) bool { return reflect.DeepEqual(p, q) }) {
+				newMentions[e.UID] = append(newMentions[e.UID], p)
+			}
+		}
 	}
-	if err := run(deleteStaleClaimsCypher, map[string]any{"src": src, "claims": claimUIDs}); err != nil {
-		return fmt.Errorf("delete stale claims: %w", err)
+	var touched []any
+	touchedAt := map[string]int{}
+	touch := func(uid string, mentions any) {
+		if settled[uid] {
+			return
+		}
+		if i, ok := touchedAt[uid]; ok {
+			if mentions == nil {
+				touched[i].(map[string]any)["mentions"] = nil
+			}
+			return
+		}
+		touchedAt[uid] = len(touched)
+		touched = append(touched, map[string]any{"uid": uid, "mentions": mentions})
 	}
-	// 4. MENTIONS: what this source says of each entity.
-	if err := batches(mergeMentionsCypher, mentionRows, map[string]any{"src": src}); err != nil {
-		return fmt.Errorf("merge mentions: %w", err)
+	for _, uid := range entityUIDs {
+		if onlyNew[uid] {
+			touch(uid, newMentions[uid])
+		} else {
+			touch(uid, nil)
+		}
 	}
-	res, err := tx.Run(ctx, deleteStaleMentionsCypher, map[string]any{"src": src, "uids": uids})
+
+	// 3. Claims and MENTIONS the sources loaded before no longer make.
+	t := time.Now()
+	oldClaims, err := previousClaims(ctx, tx, loaded)
 	if err != nil {
-		return fmt.Errorf("delete stale mentions: %w", err)
+		return nil, fmt.Errorf("read previous claims: %w", err)
 	}
-	touched := append([]string{}, uids...)
-	for res.Next(ctx) {
-		if uid, ok := res.Record().Values[0].(string); ok {
-			touched = append(touched, uid)
+	oldMentions, err := previousMentions(ctx, tx, loaded)
+	if err != nil {
+		return nil, fmt.Errorf("read previous mentions: %w", err)
+	}
+	trace("previous", t)
+	var stale []any
+	for _, src := range loaded {
+		d := docs[slices.IndexFunc(docs, func(d model.Document) bool { return d.Source.UID == src })]
+		current := map[string]bool{}
+		for _, cl := range d.Claims {
+			current[cl.UID] = true
+		}
+		for _, claim := range sortedKeys(oldClaims[src]) {
+			if !current[claim] {
+				stale = append(stale, oldClaims[src][claim].elementID)
+			}
+		}
+		current = map[string]bool{}
+		for _, e := range d.Entities {
+			current[e.UID] = true
+		}
+		for _, uid := range sortedKeys(oldMentions[src]) {
+			if !current[uid] {
+				stale = append(stale, oldMentions[src][uid].elementID)
+				touch(uid, nil)
+			}
 		}
 	}
-	if err := res.Err(); err != nil {
-		return fmt.Errorf("delete stale mentions: %w", err)
+	if err := batches("stale", deleteRelationshipsCypher, stale, nil); err != nil {
+		return nil, fmt.Errorf("delete stale claims and mentions: %w", err)
 	}
-	// 5. Claims, one statement per relationship type.
-	byType := map[string][]map[string]any{}
-	for _, cl := range doc.Claims {
-		byType[cl.Type] = append(byType[cl.Type], claimRow(cl))
+
+	// 4. MENTIONS: what each source says of each entity; created for new
+	// sources, merged for the others.
+	var createMentions, mergeMentions []any
+	for _, r := range mentionRows {
+		if row := r.(map[string]any); newSource[row["src"].(string)] {
+			createMentions = append(createMentions, r)
+		} else {
+			mergeMentions = append(mergeMentions, r)
+		}
+	}
+	if err := batches("mentions", mentionsCypher("CREATE"), createMentions, nil); err != nil {
+		return nil, fmt.Errorf("create mentions: %w", err)
+	}
+	if err := batches("mentions", mentionsCypher("MERGE"), mergeMentions, nil); err != nil {
+		return nil, fmt.Errorf("merge mentions: %w", err)
+	}
+
+	// 5. Claims, one statement per relationship type, in start-node order
+	// (so concurrent loads lock nodes in the same order).
+	byType := map[string][]any{}
+	for _, d := range docs {
+		for _, cl := range d.Claims {
+			byType[cl.Type] = append(byType[cl.Type], claimRow(cl, d.Source.UID))
+		}
 	}
 	for _, typ := range sortedKeys(byType) {
-		if err := batches(mergeClaimsCypher(typ), byType[typ], map[string]any{"src": src}); err != nil {
-			return fmt.Errorf("merge %s claims: %w", typ, err)
+		rows := byType[typ]
+		sort.SliceStable(rows, func(i, j int) bool {
+			return rows[i].(map[string]any)["from"].(string) < rows[j].(map[string]any)["from"].(string)
+		})
+		var create, merge []any
+		for _, r := range rows {
+			if newSource[r.(map[string]any)["src"].(string)] {
+				create = append(create, r)
+			} else {
+				merge = append(merge, r)
+			}
+		}
+		if err := batches("claims", claimsCypher("CREATE", typ), create, nil); err != nil {
+			return nil, fmt.Errorf("create %s claims: %w", typ, err)
+		}
+		if err := batches("claims", claimsCypher("MERGE", typ), merge, nil); err != nil {
+			return nil, fmt.Errorf("merge %s claims: %w", typ, err)
 		}
 	}
+
 	// 6. Entity properties from all sources' MENTIONS; then orphans.
-	for start := 0; start < len(touched); start += opts.BatchSize {
-		end := min(start+opts.BatchSize, len(touched))
-		if err := run(recomputeEntitiesCypher, map[string]any{"uids": touched[start:end]}); err != nil {
-			return fmt.Errorf("recompute entities: %w", err)
-		}
-		if err := run(deleteOrphansCypher, map[string]any{"uids": touched[start:end]}); err != nil {
-			return fmt.Errorf("delete orphans: %w", err)
-		}
+	if err := batches("recompute", recomputeEntitiesCypher, touched, nil); err != nil {
+		return nil, fmt.Errorf("recompute entities: %w", err)
 	}
-	return nil
+	touchedUIDs := make([]any, len(touched))
+	for i, row := range touched {
+		touchedUIDs[i] = row.(map[string]any)["uid"]
+	}
+	if err := batches("orphans", deleteOrphansCypher, touchedUIDs, nil); err != nil {
+		return nil, fmt.Errorf("delete orphans: %w", err)
+	}
+	return sortedKeys(settled), nil
 }
 
-const mergeReportCypher = `MERGE (r:Report {uid: $uid}) SET r += $props`
+// mergeReportsCypher merges the Reports and returns the uids of those it
+// created. The marker property is set and removed in the same statement, so
+// it never reaches the database.
+const mergeReportsCypher = `UNWIND $rows AS row
+MERGE (r:Report {uid: row.uid})
+ON CREATE SET r.threatkg_created = true
+WITH r, row, r.threatkg_created IS NOT NULL AS created
+REMOVE r.threatkg_created
+SET r += row.props
+WITH row, created WHERE created
+RETURN row.uid`
+
+const deleteRelationshipsCypher = `UNWIND $rows AS id MATCH ()-[r]->() WHERE elementId(r) = id DELETE r`
 
 func reportProps(s model.Source, now time.Time) map[string]any {
 	props := map[string]any{
@@ -345,11 +714,20 @@ func reportProps(s model.Source, now time.Time) map[string]any {
 	return props
 }
 
-// mergeEntitiesCypher creates the entity nodes of one label. The label comes
-// from the declared model (CheckDocument verified it) and is quoted.
+// mergeEntitiesCypher merges the entity nodes of one label, sets the
+// properties of those it creates when the row has them, and returns their
+// uids. The label comes from the declared model (CheckDocument verified it)
+// and is quoted.
 func mergeEntitiesCypher(label string) string {
-	return fmt.Sprintf("UNWIND $rows AS row MERGE (n:%s {%s: row.uid}) SET n:%s",
-		quoteName(model.EntityLabel), model.KeyProperty, quoteName(label))
+	return fmt.Sprintf(`UNWIND $rows AS row
+MERGE (n:%s {%s: row.uid})
+ON CREATE SET n.threatkg_created = true
+SET n:%s
+WITH n, row, n.threatkg_created IS NOT NULL AS created
+REMOVE n.threatkg_created
+WITH n, row WHERE created AND row.props IS NOT NULL
+SET n += row.props
+RETURN row.uid`, quoteName(model.EntityLabel), model.KeyProperty, quoteName(label))
 }
 
 // mentionProperties are the per-source values MENTIONS carries: the common
@@ -362,17 +740,60 @@ func mentionProperties() []string {
 	return out
 }
 
-var mergeMentionsCypher = func() string {
+// mentionsCypher writes MENTIONS rows; verb is CREATE (a source new in this
+// transaction) or MERGE.
+func mentionsCypher(verb string) string {
 	var sets []string
 	for _, p := range mentionProperties() {
 		sets = append(sets, fmt.Sprintf("m.%s = row.%s", quoteName(p), quoteName(p)))
 	}
-	return fmt.Sprintf(`MATCH (r:Report {uid: $src})
-UNWIND $rows AS row
+	return fmt.Sprintf(`UNWIND $rows AS row
+MATCH (r:Report {uid: row.src})
 MATCH (n:Entity {uid: row.uid})
-MERGE (r)-[m:MENTIONS]->(n)
-SET %s`, strings.Join(sets, ", "))
-}()
+%s (r)-[m:MENTIONS]->(n)
+SET %s`, verb, strings.Join(sets, ", "))
+}
+
+// subsumptionPayload is what a mention says that derived properties depend
+// on: name, aliases, keys, description and the declared properties.
+func subsumptionPayload(e model.Entity) map[string]any {
+	row := mentionRow(e)
+	delete(row, "uid")
+	delete(row, "quote")
+	return row
+}
+
+// entityProps are the properties recomputeEntitiesCypher derives for an
+// entity with one mention, computed here; ok is false when the names hold
+// characters outside Unicode's Basic Multilingual Plane, where Go's and
+// Cypher's string orders might differ (those take the recompute path).
+func entityProps(e model.Entity) (map[string]any, bool) {
+	names := append([]string{e.Name}, e.Aliases...)
+	for _, n := range names {
+		for _, r := range n {
+			if r > 0xFFFF {
+				return nil, false
+			}
+		}
+	}
+	sort.Strings(names)
+	aliases := []string{}
+	for i, n := range names {
+		if n != e.Name && (i == 0 || n != names[i-1]) {
+			aliases = append(aliases, n)
+		}
+	}
+	props := map[string]any{"name": e.Name, "aliases": aliases, "keys": entityKeys(e)}
+	if e.Description != "" {
+		props["description"] = e.Description
+	}
+	for _, p := range model.Declared.EntityProperties() {
+		if v, ok := e.Properties[p.Name]; ok && v != nil {
+			props[p.Name] = v
+		}
+	}
+	return props, true
+}
 
 // entityKeys are the normalised name and aliases, which entity resolution
 // compares (see resolve.go).
@@ -400,33 +821,23 @@ func mentionRow(e model.Entity) map[string]any {
 	return row
 }
 
-const deleteStaleMentionsCypher = `MATCH (:Report {uid: $src})-[m:MENTIONS]->(n:Entity)
-WHERE NOT n.uid IN $uids
-DELETE m
-RETURN n.uid`
-
-// deleteStaleClaimsCypher finds the source's claims through the entities
-// it mentions (at least one end of each claim is one of them).
-const deleteStaleClaimsCypher = `MATCH (:Report {uid: $src})-[:MENTIONS]->(:Entity)-[r]-(:Entity)
-WHERE r.source = $src AND NOT r.claim IN $claims
-DELETE r`
-
-// mergeClaimsCypher writes one source's claims of one relationship type:
-// one relationship per claim uid, that is per type, endpoints and source.
-func mergeClaimsCypher(typ string) string {
-	sets := []string{"r.source = $src", "r.quote = row.quote", "r.date = row.date", "r.citations = row.citations"}
+// claimsCypher writes claims of one relationship type: one relationship per
+// claim uid, that is per type, endpoints and source. verb is CREATE (a
+// source new in this transaction) or MERGE.
+func claimsCypher(verb, typ string) string {
+	sets := []string{"r.source = row.src", "r.quote = row.quote", "r.date = row.date", "r.citations = row.citations"}
 	for _, p := range model.Declared.RelProperties() {
 		sets = append(sets, fmt.Sprintf("r.%s = row.%s", quoteName(p.Name), quoteName(p.Name)))
 	}
 	return fmt.Sprintf(`UNWIND $rows AS row
 MATCH (a:Entity {uid: row.from})
 MATCH (b:Entity {uid: row.to})
-MERGE (a)-[r:%s {claim: row.claim}]->(b)
-SET %s`, quoteName(typ), strings.Join(sets, ", "))
+%s (a)-[r:%s {claim: row.claim}]->(b)
+SET %s`, verb, quoteName(typ), strings.Join(sets, ", "))
 }
 
-func claimRow(cl model.Claim) map[string]any {
-	row := map[string]any{"claim": cl.UID, "from": cl.From, "to": cl.To, "quote": cl.Quote, "date": nilIfEmpty(cl.Date), "citations": nilIfNoStrings(cl.Citations)}
+func claimRow(cl model.Claim, src string) map[string]any {
+	row := map[string]any{"src": src, "claim": cl.UID, "from": cl.From, "to": cl.To, "quote": cl.Quote, "date": nilIfEmpty(cl.Date), "citations": nilIfNoStrings(cl.Citations)}
 	for _, p := range model.Declared.RelProperties() {
 		row[p.Name] = cl.Properties[p.Name]
 	}
@@ -449,8 +860,20 @@ var recomputeEntitiesCypher = func() string {
 		q := quoteName(p.Name)
 		sets = append(sets, fmt.Sprintf("n.%s = head([m IN ms WHERE m.%s IS NOT NULL | m.%s])", q, q, q))
 	}
-	return fmt.Sprintf(`UNWIND $uids AS uid
-MATCH (n:Entity {uid: uid})
+	subsumed := []string{
+		"m.name = n.name",
+		"all(a IN m.aliases WHERE a = n.name OR a IN coalesce(n.aliases, []))",
+		"all(k IN m.keys WHERE k IN coalesce(n.keys, []))",
+		"(m.description IS NULL OR m.description = n.description)",
+	}
+	for _, p := range model.Declared.EntityProperties() {
+		q := quoteName(p.Name)
+		subsumed = append(subsumed, fmt.Sprintf("(m.%s IS NULL OR m.%s = n.%s)", q, q, q))
+	}
+	return fmt.Sprintf(`UNWIND $rows AS row
+MATCH (n:Entity {uid: row.uid})
+WHERE row.mentions IS NULL
+   OR NOT all(m IN row.mentions WHERE %s)
 CALL (n) {
   MATCH (r:Report)-[m:MENTIONS]->(n)
   WITH r, m ORDER BY r.uid
@@ -469,10 +892,10 @@ CALL (ms) {
   WITH DISTINCT k ORDER BY k
   RETURN collect(k) AS keys
 }
-SET %s`, strings.Join(sets, ",\n    "))
+SET %s`, strings.Join(subsumed, "\n     AND "), strings.Join(sets, ",\n    "))
 }()
 
-const deleteOrphansCypher = `UNWIND $uids AS uid
+const deleteOrphansCypher = `UNWIND $rows AS uid
 MATCH (n:Entity {uid: uid})
 WHERE NOT EXISTS { MATCH (:Report)-[:MENTIONS]->(n) }
 DETACH DELETE n`

@@ -47,69 +47,176 @@ type Ambiguity struct {
 }
 
 type keyedNode struct {
-	uid, name string
-	keys      []string
-	sources   map[string]bool
+	uid, name, label string
+	keys             []string
+	sources          map[string]bool
 }
 
-// resolveDocument links the document's entities to the nodes of other
-// sources they name. It runs inside the load's write transaction, after the
-// entities' keys have been recomputed.
-func resolveDocument(ctx context.Context, tx neo4j.ManagedTransaction, doc model.Document) ([]Resolution, []Ambiguity, error) {
-	// Links whose key is gone from one side (a source changed) go first.
-	uids := make([]string, len(doc.Entities))
-	for i, e := range doc.Entities {
-		uids[i] = e.UID
+// resolveEntities links the documents' entities to the nodes of other
+// sources they name. It runs in a transaction of its own, after the load's
+// data transaction committed: so of two loads that run at once and should
+// link, the one that commits last sees the other's entities. It first asks
+// the keys index (model.KeysIndex) for the nodes that share a key with the
+// documents' entities (a fulltext query is fast in a transaction that has
+// not written yet), then reads those nodes, their SAME_AS clusters and
+// NOT_SAME_AS marks: the work is proportional to the documents, not to the
+// graph. settled are the entities the data transaction created.
+func resolveEntities(ctx context.Context, tx neo4j.ManagedTransaction, docs []model.Document, settled []string) ([]Resolution, []Ambiguity, error) {
+	isSettled := map[string]bool{}
+	for _, uid := range settled {
+		isSettled[uid] = true
 	}
+	isSelf := map[string]bool{}
+	var entities []model.Entity
+	var existing []string
+	keySet := map[string]bool{}
+	for _, d := range docs {
+		for _, e := range d.Entities {
+			if !isSelf[e.UID] {
+				isSelf[e.UID] = true
+				entities = append(entities, e)
+				if !isSettled[e.UID] {
+					existing = append(existing, e.UID)
+				}
+			}
+			for _, k := range entityKeys(e) {
+				keySet[k] = true
+			}
+		}
+	}
+	// The keys entities that existed before have from other sources count
+	// too.
+	res, err := tx.Run(ctx, "UNWIND $uids AS uid MATCH (n:Entity {uid: uid}) UNWIND coalesce(n.keys, []) AS k RETURN DISTINCT k", map[string]any{"uids": existing})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read keys: %w", err)
+	}
+	for res.Next(ctx) {
+		if k, ok := res.Record().Values[0].(string); ok {
+			keySet[k] = true
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read keys: %w", err)
+	}
+	// Every node with one of those keys, the documents' own included, with
+	// its label and keys. Keys are normalised (letters, digits and single
+	// spaces), so a quoted Lucene term needs no escaping.
+	keys := sortedKeys(keySet)
+	nodes := map[string]*keyedNode{}
+	const keysPerQuery = 1000 // below Lucene's clause limit (1024)
+	for start := 0; start < len(keys); start += keysPerQuery {
+		end := min(start+keysPerQuery, len(keys))
+		terms := make([]string, 0, end-start)
+		for _, k := range keys[start:end] {
+			terms = append(terms, `"`+k+`"`)
+		}
+		res, err := tx.Run(ctx, `CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n
+RETURN n.uid, coalesce(n.keys, []), [l IN labels(n) WHERE l <> 'Entity'][0]`,
+			map[string]any{"index": model.KeysIndex, "query": strings.Join(terms, " OR ")})
+		if err != nil {
+			return nil, nil, fmt.Errorf("find entities by key: %w", err)
+		}
+		for res.Next(ctx) {
+			v := res.Record().Values
+			n := &keyedNode{sources: map[string]bool{}}
+			n.uid, _ = v[0].(string)
+			n.keys = asStrings(v[1])
+			n.label, _ = v[2].(string)
+			nodes[n.uid] = n
+		}
+		if err := res.Err(); err != nil {
+			return nil, nil, fmt.Errorf("find entities by key: %w", err)
+		}
+	}
+	// Links whose key is gone from one side (a source changed) go first.
 	if err := runConsume(ctx, tx, `UNWIND $uids AS uid
 MATCH (n:Entity {uid: uid})-[s:SAME_AS]-(m:Entity)
 WHERE NOT (s.matched IN coalesce(n.keys, []) AND s.matched IN coalesce(m.keys, []))
-DELETE s`, map[string]any{"uids": uids}); err != nil {
+DELETE s`, map[string]any{"uids": existing}); err != nil {
 		return nil, nil, fmt.Errorf("drop stale SAME_AS links: %w", err)
 	}
-
+	// Nodes that share a key with another node of their label; only they
+	// can link, so only their clusters are read.
+	byKey := map[string][]*keyedNode{}
+	for _, uid := range sortedKeys(nodes) {
+		n := nodes[uid]
+		for _, k := range n.keys {
+			byKey[n.label+"\x00"+k] = append(byKey[n.label+"\x00"+k], n)
+		}
+	}
+	involvedSet := map[string]bool{}
+	for _, group := range byKey {
+		if len(group) > 1 {
+			for _, n := range group {
+				involvedSet[n.uid] = true
+			}
+		}
+	}
+	involved := sortedKeys(involvedSet)
+	found, err := readKeyedNodes(ctx, tx, `UNWIND $uids AS uid
+MATCH (n:Entity {uid: uid})
+RETURN n.uid, n.name, coalesce(n.keys, []), COLLECT { MATCH (r:Report)-[:MENTIONS]->(n) RETURN r.uid },
+       [l IN labels(n) WHERE l <> 'Entity'][0]`, map[string]any{"uids": involved})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read entities: %w", err)
+	}
+	for _, n := range found { // fill in the nodes byKey holds
+		if m := nodes[n.uid]; m != nil {
+			m.name, m.keys, m.sources, m.label = n.name, n.keys, n.sources, n.label
+		}
+	}
+	// Existing SAME_AS clusters and NOT_SAME_AS marks around those nodes.
+	sameAs, err := pairList(ctx, tx, `UNWIND $uids AS uid
+MATCH (:Entity {uid: uid})-[:SAME_AS*0..]-(m:Entity)
+WITH DISTINCT m
+MATCH (m)-[:SAME_AS]->(o:Entity)
+RETURN m.uid, o.uid`, involved)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read SAME_AS links: %w", err)
+	}
+	notSameList, err := pairList(ctx, tx, `UNWIND $uids AS uid
+MATCH (n:Entity {uid: uid})-[:NOT_SAME_AS]-(m:Entity)
+RETURN n.uid, m.uid`, involved)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read NOT_SAME_AS links: %w", err)
+	}
+	notSame := map[string]bool{}
+	for _, p := range notSameList {
+		notSame[pairKey(p[0], p[1])] = true
+	}
+	cluster := map[string]string{}
+	find := func(u string) string {
+		for cluster[u] != "" && cluster[u] != u {
+			u = cluster[u]
+		}
+		return u
+	}
+	for _, p := range sameAs {
+		ra, rb := find(p[0]), find(p[1])
+		if ra != rb {
+			if ra < rb {
+				cluster[rb] = ra
+			} else {
+				cluster[ra] = rb
+			}
+		}
+	}
 	byLabel := map[string][]model.Entity{}
-	for _, e := range doc.Entities {
+	for _, e := range entities {
 		byLabel[e.Label] = append(byLabel[e.Label], e)
 	}
 	var resolutions []Resolution
 	var ambiguities []Ambiguity
 	for _, label := range sortedKeys(byLabel) {
-		nodes, err := keyedNodes(ctx, tx, label)
-		if err != nil {
-			return nil, nil, err
-		}
-		cluster, err := clusters(ctx, tx, label)
-		if err != nil {
-			return nil, nil, err
-		}
-		notSame, err := pairs(ctx, tx, label, model.NotSameAsType)
-		if err != nil {
-			return nil, nil, err
-		}
-		byKey := map[string][]*keyedNode{}
-		byUID := map[string]*keyedNode{}
-		for _, n := range nodes {
-			byUID[n.uid] = n
-			for _, k := range n.keys {
-				byKey[k] = append(byKey[k], n)
-			}
-		}
-		find := func(u string) string {
-			for cluster[u] != "" && cluster[u] != u {
-				u = cluster[u]
-			}
-			return u
-		}
 		for _, e := range byLabel[label] {
-			self := byUID[e.UID]
-			if self == nil {
+			self := nodes[e.UID]
+			if self == nil || self.label != label {
 				continue
 			}
 			linked := map[string]bool{}
 			for _, k := range self.keys {
 				groups := map[string][]*keyedNode{}
-				for _, cand := range byKey[k] {
+				for _, cand := range byKey[label+"\x00"+k] {
 					if cand.uid == self.uid || find(cand.uid) == find(self.uid) || notSame[pairKey(self.uid, cand.uid)] || shareSource(self, cand) {
 						continue
 					}
@@ -143,15 +250,52 @@ DELETE s`, map[string]any{"uids": uids}); err != nil {
 		}
 	}
 	// A link's sources are those that mention either end: refresh them for
-	// this document's entities, whose sources may have changed (so the
-	// result does not depend on which source came first, or concurrently).
+	// these entities, whose sources may have changed (so the result does not
+	// depend on which source came first, or concurrently).
 	if err := runConsume(ctx, tx, `UNWIND $uids AS uid
 MATCH (n:Entity {uid: uid})-[s:SAME_AS]-(m:Entity)
 SET s.sources = COLLECT { MATCH (r:Report)-[:MENTIONS]->(x:Entity) WHERE x = n OR x = m RETURN DISTINCT r.uid AS u ORDER BY u }`,
-		map[string]any{"uids": uids}); err != nil {
+		map[string]any{"uids": append(existing, involved...)}); err != nil {
 		return nil, nil, fmt.Errorf("refresh SAME_AS sources: %w", err)
 	}
 	return resolutions, ambiguities, nil
+}
+
+// readKeyedNodes runs a statement that returns uid, name, keys, sources and
+// label.
+func readKeyedNodes(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*keyedNode, error) {
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	var out []*keyedNode
+	for res.Next(ctx) {
+		v := res.Record().Values
+		n := &keyedNode{sources: map[string]bool{}}
+		n.uid, _ = v[0].(string)
+		n.name, _ = v[1].(string)
+		n.keys = asStrings(v[2])
+		for _, s := range asStrings(v[3]) {
+			n.sources[s] = true
+		}
+		n.label, _ = v[4].(string)
+		out = append(out, n)
+	}
+	return out, res.Err()
+}
+
+func pairList(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, uids []string) ([][2]string, error) {
+	res, err := tx.Run(ctx, cypher, map[string]any{"uids": uids})
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	for res.Next(ctx) {
+		a, _ := res.Record().Values[0].(string)
+		b, _ := res.Record().Values[1].(string)
+		out = append(out, [2]string{a, b})
+	}
+	return out, res.Err()
 }
 
 // link makes the SAME_AS edge from the larger uid to the smaller.
@@ -179,72 +323,6 @@ SET s.matched = $key, s.method = 'same normalised name or alias', s.sources = $s
 		return Resolution{}, fmt.Errorf("link %s to %s: %w", from.uid, to.uid, err)
 	}
 	return Resolution{From: a.name, To: b.name, Label: label, Key: key, Sources: sources}, nil
-}
-
-// keyedNodes reads every node of a label with its keys and the sources that
-// mention it. Labels come from the model.
-func keyedNodes(ctx context.Context, tx neo4j.ManagedTransaction, label string) ([]*keyedNode, error) {
-	res, err := tx.Run(ctx, fmt.Sprintf(`MATCH (n:%s)
-RETURN n.uid AS uid, n.name AS name, coalesce(n.keys, []) AS keys,
-       COLLECT { MATCH (r:Report)-[:MENTIONS]->(n) RETURN r.uid } AS sources`, quoteName(label)), nil)
-	if err != nil {
-		return nil, fmt.Errorf("read %s keys: %w", label, err)
-	}
-	var out []*keyedNode
-	for res.Next(ctx) {
-		rec := res.Record()
-		n := &keyedNode{sources: map[string]bool{}}
-		n.uid, _ = rec.Values[0].(string)
-		n.name, _ = rec.Values[1].(string)
-		n.keys = asStrings(rec.Values[2])
-		for _, s := range asStrings(rec.Values[3]) {
-			n.sources[s] = true
-		}
-		out = append(out, n)
-	}
-	return out, res.Err()
-}
-
-// clusters returns a parent map over existing SAME_AS links of a label.
-func clusters(ctx context.Context, tx neo4j.ManagedTransaction, label string) (map[string]string, error) {
-	links, err := pairs(ctx, tx, label, model.SameAsType)
-	if err != nil {
-		return nil, err
-	}
-	parent := map[string]string{}
-	find := func(u string) string {
-		for parent[u] != "" && parent[u] != u {
-			u = parent[u]
-		}
-		return u
-	}
-	for k := range links {
-		a, b, _ := strings.Cut(k, "|")
-		ra, rb := find(a), find(b)
-		if ra != rb {
-			if ra < rb {
-				parent[rb] = ra
-			} else {
-				parent[ra] = rb
-			}
-		}
-	}
-	return parent, nil
-}
-
-func pairs(ctx context.Context, tx neo4j.ManagedTransaction, label, relType string) (map[string]bool, error) {
-	res, err := tx.Run(ctx, fmt.Sprintf("MATCH (a:%s)-[:%s]->(b:%s) RETURN a.uid, b.uid",
-		quoteName(label), quoteName(relType), quoteName(label)), nil)
-	if err != nil {
-		return nil, fmt.Errorf("read %s links: %w", relType, err)
-	}
-	out := map[string]bool{}
-	for res.Next(ctx) {
-		a, _ := res.Record().Values[0].(string)
-		b, _ := res.Record().Values[1].(string)
-		out[pairKey(a, b)] = true
-	}
-	return out, res.Err()
 }
 
 func pairKey(a, b string) string {

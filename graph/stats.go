@@ -68,9 +68,9 @@ func (c *Client) Reset(ctx context.Context) (int64, error) {
 	session := c.session(ctx, writeAccess)
 	defer session.Close(ctx)
 	var total int64
-	for _, label := range []string{model.EntityLabel, model.ReportLabel} {
+	for _, label := range []string{model.ReportLabel, model.EntityLabel} {
 		// CALL ... IN TRANSACTIONS needs an auto-commit transaction.
-		res, err := session.Run(ctx, fmt.Sprintf("MATCH (n:%s) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", quoteName(label)), nil)
+		res, err := session.Run(ctx, fmt.Sprintf("MATCH (n:%s) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS", quoteName(label)), nil)
 		if err != nil {
 			return total, fmt.Errorf("delete %s nodes: %w", label, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	segjson "github.com/segmentio/encoding/json"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -95,22 +96,12 @@ type stixObject struct {
 // decodeExact unmarshals a STIX object, taking only properties whose names
 // match exactly: encoding/json matches names case-insensitively, but STIX
 // property names are case-sensitive ("CreAted" is not "created").
+// segmentio/encoding's parser (well kept, API-compatible with
+// encoding/json, several times faster on large bundles) can match names
+// exactly, in one pass.
 func decodeExact(raw []byte, o *stixObject) error {
-	var props map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &props); err != nil {
-		return err
-	}
-	exact := make(map[string]json.RawMessage, len(props))
-	for k, v := range props {
-		if stixFieldNames[k] {
-			exact[k] = v
-		}
-	}
-	b, err := json.Marshal(exact)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, o)
+	_, err := segjson.Parse(raw, o, segjson.DontMatchCaseInsensitiveStructFields)
+	return err
 }
 
 // stixFieldNames are the JSON names stixObject reads.
@@ -187,16 +178,37 @@ func ReadSTIX(name string, data []byte, m model.Model) (STIXResult, error) {
 		ps.at(line, col, "not valid UTF-8; STIX is UTF-8 JSON")
 		return STIXResult{}, ps.err()
 	}
-	var decoded any
-	if err := json.Unmarshal(data, &decoded); err != nil {
-		line, col := jsonErrorPosition(data, err)
-		ps.at(line, col, "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
-		return STIXResult{}, ps.err()
+	if !segjson.Valid(data) {
+		// Only now decode the whole file, for encoding/json's message and
+		// position of the first error.
+		var decoded any
+		if err := json.Unmarshal(data, &decoded); err != nil {
+			line, col := jsonErrorPosition(data, err)
+			ps.at(line, col, "invalid JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+			return STIXResult{}, ps.err()
+		}
 	}
-	top, ok := decoded.(map[string]any)
-	if !ok {
+	if body := bytes.TrimLeft(data, " \t\r\n"); len(body) == 0 || body[0] != '{' {
 		ps.at(1, 1, "not a STIX bundle or object: the file must hold one JSON object")
 		return STIXResult{}, ps.err()
+	}
+	// The top level's type, id and spec_version, without decoding the
+	// objects (placeObjects decodes them one by one).
+	var head struct {
+		Type        json.RawMessage `json:"type"`
+		ID          json.RawMessage `json:"id"`
+		SpecVersion json.RawMessage `json:"spec_version"`
+	}
+	if _, err := segjson.Parse(data, &head, segjson.DontMatchCaseInsensitiveStructFields); err != nil {
+		ps.at(1, 1, "invalid JSON: %v", err)
+		return STIXResult{}, ps.err()
+	}
+	top := map[string]any{}
+	for key, raw := range map[string]json.RawMessage{"type": head.Type, "id": head.ID, "spec_version": head.SpecVersion} {
+		var v any
+		if len(raw) > 0 && json.Unmarshal(raw, &v) == nil {
+			top[key] = v
+		}
 	}
 	var objects []placedObject
 	bundleID := ""

@@ -4,9 +4,11 @@
 // @param actor string required Name or alias of the threat actor (case-insensitive), e.g. APT10.
 // @columns actor, aliases, sponsors, members, campaigns, victims, agreements_violated, condemned_by, software, techniques, sources
 // In Neo4j Browser: :param actor => 'APT10'
-MATCH (x:ThreatActor)
-WHERE toLower(x.name) = toLower($actor)
-   OR any(a IN x.aliases WHERE toLower(a) = toLower($actor))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches.
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
+WITH x WHERE x:ThreatActor
+  AND (toLower(x.name) = toLower($actor) OR any(a IN x.aliases WHERE toLower(a) = toLower($actor)))
 // The actor and every node entity resolution linked to it (SAME_AS) are
 // one entity; rep is the member with the smallest uid.
 MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)

@@ -4,10 +4,19 @@
 // @param actor string optional Name or alias of one threat actor (case-insensitive); every actor when not set.
 // @columns actor, victim, victim_type, via, evidence, sources
 // In Neo4j Browser: :param actor => 'APT10'   (or => null for every actor)
-MATCH (x:ThreatActor)
-WHERE $actor IS NULL
-   OR toLower(x.name) = toLower($actor)
-   OR any(a IN x.aliases WHERE toLower(a) = toLower($actor))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches. Without $actor:
+// every threat actor.
+CALL () {
+  WITH $actor AS q WHERE q IS NULL
+  MATCH (x:ThreatActor) RETURN x
+  UNION
+  WITH $actor AS q WHERE q IS NOT NULL
+  CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
+  WITH x WHERE x:ThreatActor
+    AND (toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor)))
+  RETURN x
+}
 // The actor and every node entity resolution linked to it (SAME_AS) are
 // one entity; rep is the member with the smallest uid.
 MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)

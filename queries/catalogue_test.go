@@ -34,6 +34,10 @@ var (
 	nodeLabel = regexp.MustCompile(`\(\s*\w*\s*((?:[:|]\s*\w+\s*)+)[{)]`)
 	relType   = regexp.MustCompile(`\[\s*\w*\s*:\s*(\w+)((?:\s*\|\s*\w+)*)`)
 	oneLabel  = regexp.MustCompile(`[:|]\s*(\w+)`)
+	// A label predicate such as "x:ThreatActor" in a WHERE.
+	labelTest = regexp.MustCompile(`(?:^|\s)[a-z]\w*:([A-Z]\w*)`)
+	// A fulltext index called by name.
+	indexCall = regexp.MustCompile(`queryNodes\('(\w+)'`)
 )
 
 // TestQueriesUseOnlyDeclaredNames: labels and relationship types reach
@@ -70,6 +74,15 @@ func TestQueriesUseOnlyDeclaredNames(t *testing.T) {
 				t.Errorf("%s: relationship type %q is not declared in the model", q.Name, ty)
 			}
 		}
+		indexes := map[string]bool{}
+		for _, ix := range model.Declared.Indexes() {
+			indexes[ix.Name] = true
+		}
+		for _, m := range indexCall.FindAllStringSubmatch(src, -1) {
+			if !indexes[m[1]] {
+				t.Errorf("%s: index %q is not declared in the model", q.Name, m[1])
+			}
+		}
 		found := len(ls) + len(ts)
 		if found == 0 {
 			t.Errorf("%s: no labels or types found: is the check broken?", q.Name)
@@ -84,6 +97,9 @@ func cypherNames(src string) (labels, types []string) {
 			labels = append(labels, l[1])
 		}
 	}
+	for _, m := range labelTest.FindAllStringSubmatch(src, -1) {
+		labels = append(labels, m[1])
+	}
 	for _, m := range relType.FindAllStringSubmatch(src, -1) {
 		types = append(types, m[1])
 		for _, more := range oneLabel.FindAllStringSubmatch(m[2], -1) {
@@ -94,8 +110,8 @@ func cypherNames(src string) (labels, types []string) {
 }
 
 func TestCypherNames(t *testing.T) {
-	ls, ts := cypherNames("MATCH (a:Foo)-[r:BAR]->(:Baz:Qux {x: 1}), (b)<-[:ZAP|ZIP]-(c:Mal|Tol) WHERE a.x = 'y:z'")
-	if strings.Join(ls, ",") != "Foo,Baz,Qux,Mal,Tol" || strings.Join(ts, ",") != "BAR,ZAP,ZIP" {
+	ls, ts := cypherNames("MATCH (a:Foo)-[r:BAR]->(:Baz:Qux {x: 1}), (b)<-[:ZAP|ZIP]-(c:Mal|Tol) WHERE a.x = 'y:z' AND b:Zed")
+	if strings.Join(ls, ",") != "Foo,Baz,Qux,Mal,Tol,Zed" || strings.Join(ts, ",") != "BAR,ZAP,ZIP" {
 		t.Errorf("cypherNames: labels %v, types %v", ls, ts)
 	}
 }

@@ -4,8 +4,11 @@
 // @param name string required Name or alias of the entity, e.g. APT10.
 // @columns entity, claim, source, quote
 // In Neo4j Browser: :param name => 'APT10'
-MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($name) OR any(x IN e.aliases WHERE toLower(x) = toLower($name))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches.
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($name, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
+WITH e WHERE e:Entity
+  AND (toLower(e.name) = toLower($name) OR any(x IN e.aliases WHERE toLower(x) = toLower($name)))
 CALL (e) {
   MATCH (e)-[r]->(o:Entity)
   RETURN e.name + ' -[' + type(r) + ']-> ' + o.name AS claim, r.source AS src, r.quote AS quote

@@ -5,17 +5,25 @@
 // @param b string required Name or alias of the second threat actor, e.g. APT41.
 // @columns technique_id, technique, tactics
 // In Neo4j Browser: :param a => 'APT10'; :param b => 'APT41'
-MATCH (x:ThreatActor)
-WHERE toLower(x.name) = toLower($a) OR any(n IN x.aliases WHERE toLower(n) = toLower($a))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches.
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($a, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
+WITH x WHERE x:ThreatActor
+  AND (toLower(x.name) = toLower($a) OR any(n IN x.aliases WHERE toLower(n) = toLower($a)))
 MATCH (x)-[:SAME_AS*0..10]-(ma:ThreatActor)
 WITH collect(DISTINCT ma) AS clusterA
-MATCH (y:ThreatActor)
-WHERE toLower(y.name) = toLower($b) OR any(n IN y.aliases WHERE toLower(n) = toLower($b))
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($b, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS y
+WITH clusterA, y WHERE y:ThreatActor
+  AND (toLower(y.name) = toLower($b) OR any(n IN y.aliases WHERE toLower(n) = toLower($b)))
 MATCH (y)-[:SAME_AS*0..10]-(mb:ThreatActor)
 WITH clusterA, collect(DISTINCT mb) AS clusterB
-MATCH (t:Technique)
-WHERE EXISTS { UNWIND clusterA AS a MATCH (a)-[:USES]->(t) }
-   OR EXISTS { UNWIND clusterA AS a MATCH (a)-[:USES]->(:Malware|Tool)-[:USES]->(t) }
+// The techniques of the first actor (reached from it, not by scanning every
+// technique), kept when the second uses them too.
+CALL (clusterA) {
+  UNWIND clusterA AS a MATCH (a)-[:USES]->(t:Technique) RETURN t
+  UNION
+  UNWIND clusterA AS a MATCH (a)-[:USES]->(:Malware|Tool)-[:USES]->(t:Technique) RETURN t
+}
 WITH t, clusterB
 WHERE EXISTS { UNWIND clusterB AS b MATCH (b)-[:USES]->(t) }
    OR EXISTS { UNWIND clusterB AS b MATCH (b)-[:USES]->(:Malware|Tool)-[:USES]->(t) }

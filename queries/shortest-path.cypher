@@ -6,11 +6,14 @@
 // @param max_hops integer default=6 Longest path to look for (at most 15).
 // @columns path, hops
 // In Neo4j Browser: :param from => 'Zhu Hua'; :param to => 'China'; :param max_hops => 6
-MATCH (a:Entity)
-WHERE toLower(a.name) = toLower($from) OR any(x IN a.aliases WHERE toLower(x) = toLower($from))
-MATCH (b:Entity)
-WHERE (toLower(b.name) = toLower($to) OR any(x IN b.aliases WHERE toLower(x) = toLower($to)))
-  AND a <> b
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches.
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($from, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS a
+WITH a WHERE a:Entity
+  AND (toLower(a.name) = toLower($from) OR any(x IN a.aliases WHERE toLower(x) = toLower($from)))
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($to, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS b
+WITH a, b WHERE b:Entity AND a <> b
+  AND (toLower(b.name) = toLower($to) OR any(x IN b.aliases WHERE toLower(x) = toLower($to)))
 MATCH p = allShortestPaths((a)-[*..15]-(b))
 WHERE length(p) <= $max_hops AND all(n IN nodes(p) WHERE n:Entity)
 WITH p, nodes(p) AS ns, relationships(p) AS rs

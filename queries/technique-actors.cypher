@@ -4,8 +4,15 @@
 // @param technique string required ATT&CK technique id (T1199, T1003.002) or name (case-insensitive).
 // @columns technique_id, technique, actor, via
 // In Neo4j Browser: :param technique => 'T1199'
-MATCH (t:Technique)
-WHERE toLower(t.external_id) = toLower($technique) OR toLower(t.name) = toLower($technique)
+// By ATT&CK id through the external-id index, or by name through the names
+// index (then an exact, case-insensitive comparison).
+CALL () {
+  MATCH (t:Entity {external_id: toUpper($technique)}) WHERE t:Technique RETURN t
+  UNION
+  CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($technique, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS t
+  WITH t WHERE t:Technique AND toLower(t.name) = toLower($technique)
+  RETURN t
+}
 CALL (t) {
   MATCH (a:ThreatActor)-[:USES]->(t)
   RETURN a, 'directly' AS via

@@ -21,7 +21,7 @@ func newDoctorCmd(g *globalOptions) *cobra.Command {
 		Use:   "doctor",
 		Short: "Check the connection to Neo4j and threatkg's schema",
 		Long: `Connects to Neo4j and reports the server's address, version and edition, the
-database, its size, and whether threatkg's schema (its constraints) is present.
+database, its size, and whether threatkg's schema (its constraints and indexes) is present.
 
 Exits 0 when the database can be used, 3 (within 10 seconds) with one line
 saying what is wrong and what to do when nothing answers at the URI, the
@@ -88,7 +88,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if opts.format == formatJSON {
 		return writeJSON(out, report)
 	}
-	schemaLine := fmt.Sprintf("present (%d constraints)", len(schema.Present))
+	schemaLine := fmt.Sprintf("present (%d constraints and indexes)", len(schema.Present))
 	if !schema.Complete() {
 		schemaLine = fmt.Sprintf("missing %s (created by 'threatkg schema apply' and by every load)", strings.Join(schema.Missing, ", "))
 	}

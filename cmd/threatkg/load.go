@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"context"
 	"errors"
 	"fmt"
@@ -25,7 +26,9 @@ type loadOptions struct {
 	paths     []string
 	dryRun    bool
 	batchSize int
+	txRows    int
 	format    string
+	timings   bool
 }
 
 func newLoadCmd(g *globalOptions) *cobra.Command {
@@ -58,7 +61,9 @@ other sources make stay. Each source is written in one transaction.`,
 	}
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "validate and report what would change; write nothing")
 	cmd.Flags().IntVar(&opts.batchSize, "batch-size", graph.DefaultBatchSize, "rows per UNWIND statement")
+	cmd.Flags().IntVar(&opts.txRows, "transaction-rows", graph.DefaultTransactionRows, "rows (entities and claims) per write transaction; a source is never split")
 	cmd.Flags().StringVar(&opts.format, "format", formatTable, "summary format: table or json")
+	cmd.Flags().BoolVar(&opts.timings, "timings", false, "print on stderr how long each step of the load took, in total")
 	return cmd
 }
 
@@ -68,6 +73,9 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	}
 	if opts.batchSize < 1 {
 		return usageErrorf("--batch-size must be at least 1")
+	}
+	if opts.txRows < 1 {
+		return usageErrorf("--transaction-rows must be at least 1")
 	}
 	// Validate every input before connecting, and before writing anything.
 	sources, err := readSources(ctx, opts.paths)
@@ -84,44 +92,116 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	}
 
 	errOut := opts.global.io.ErrOut
+	total := 0
+	for _, src := range sources {
+		total += src.rows
+	}
+	progress := newProgress(errOut, int64(total), "loading")
+	defer progress.Finish()
+	done := 0
 	var summaries []graph.LoadSummary
+	steps := map[string]time.Duration{}
+	var trace func(string, time.Duration)
+	if opts.timings {
+		trace = func(step string, d time.Duration) { steps[step] += d }
+		defer func() {
+			for _, step := range sortedByValue(steps) {
+				fmt.Fprintf(errOut, "timing: %-18s %8.2fs\n", step, steps[step].Seconds())
+			}
+		}()
+	}
 	for _, src := range sources {
 		for _, skipped := range src.skipped {
-			fmt.Fprintf(errOut, "%s: skipped %s\n", src.name, skipped)
+			progress.Println(fmt.Sprintf("%s: skipped %s", src.name, skipped))
 		}
-		for _, doc := range src.docs {
-			start := time.Now()
-			s, err := client.Load(ctx, doc, graph.LoadOptions{BatchSize: opts.batchSize, DryRun: opts.dryRun})
-			if err != nil {
-				return err
+		docs, err := src.documents(ctx)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		before := done
+		got, err := client.LoadDocuments(ctx, docs, graph.LoadOptions{BatchSize: opts.batchSize, TransactionRows: opts.txRows, DryRun: opts.dryRun,
+			Progress: func(rows int) { progress.Set(int64(before + rows)) }, Trace: trace})
+		if err != nil {
+			return err
+		}
+		done = before + src.rows
+		summaries = append(summaries, got...)
+		verb := "loaded"
+		if opts.dryRun {
+			verb = "checked (dry run, nothing written)"
+		}
+		if len(docs) <= maxSourceLines {
+			for _, doc := range docs {
+				progress.Println(fmt.Sprintf("%s %q: %d entities, %d claims", verb, doc.Source.Title, len(doc.Entities), len(doc.Claims)))
 			}
-			summaries = append(summaries, s)
-			verb := "loaded"
-			if opts.dryRun {
-				verb = "checked (dry run, nothing written)"
-			}
-			fmt.Fprintf(errOut, "%s %q: %d entities, %d claims in %.1fs\n", verb, doc.Source.Title, len(doc.Entities), len(doc.Claims), time.Since(start).Seconds())
+		}
+		progress.Println(fmt.Sprintf("%s %s: %d sources, %d rows in %.1fs", verb, src.name, len(docs), src.rows, time.Since(start).Seconds()))
+		for _, s := range got {
 			for _, r := range s.Resolved {
-				fmt.Fprintf(errOut, "resolved: %s %q is %q (same %q)\n", r.Label, r.From, r.To, r.Key)
+				progress.Println(fmt.Sprintf("resolved: %s %q is %q (same %q)", r.Label, r.From, r.To, r.Key))
 			}
 			for _, a := range s.Ambiguous {
-				fmt.Fprintf(errOut, "ambiguous: %s %q: %q matches %s; kept apart\n", a.Label, a.Entity, a.Key, strings.Join(a.Candidates, " and "))
+				progress.Println(fmt.Sprintf("ambiguous: %s %q: %q matches %s; kept apart", a.Label, a.Entity, a.Key, strings.Join(a.Candidates, " and ")))
 			}
 		}
 	}
+	progress.Finish()
 	if opts.format == formatJSON {
 		return writeJSON(opts.global.io.Out, summaries)
 	}
 	return writeLoadSummaries(opts.global.io.Out, summaries)
 }
 
-// source is one validated input: its documents, and the references its
-// claims make to entities it does not contain.
+// maxSourceLines: a file with more sources than this gets one line on
+// stderr, not one per source.
+const maxSourceLines = 20
+
+// keepInMemory bounds the input kept in memory between validation and
+// loading. Larger inputs are validated file by file, then read again, file
+// by file, to load them: client memory stays bounded by the largest file.
+const keepInMemory = 128 << 20
+
+// source is one validated input: its documents (nil when they are read
+// again at load time), what it contains, and the references its claims make
+// to entities it does not contain.
 type source struct {
 	name       string
 	docs       []model.Document
+	digest     [32]byte // of the input's bytes, to notice a file changed between reads
+	size       int
+	rows       int               // entities and claims
+	labels     map[string]string // entity uid -> label, of this source's entities
 	unresolved map[string][]loaders.Problem
+	external   map[string]string // resolved references: uid -> label
 	skipped    []string
+}
+
+// documents returns the source's documents, reading the file again if they
+// were not kept, with its resolved references.
+func (s *source) documents(ctx context.Context) ([]model.Document, error) {
+	docs := s.docs
+	if docs == nil {
+		again, err := readSource(ctx, s.name)
+		if err != nil {
+			return nil, err
+		}
+		if again.digest != s.digest {
+			return nil, &loaders.InputError{Problems: []loaders.Problem{{File: s.name, Msg: "the file changed while threatkg was loading it; nothing of it was written; load it again"}}}
+		}
+		docs = again.docs
+	}
+	if len(s.external) > 0 {
+		for d := range docs {
+			if docs[d].External == nil {
+				docs[d].External = map[string]string{}
+			}
+			for uid, label := range s.external {
+				docs[d].External[uid] = label
+			}
+		}
+	}
+	return docs, nil
 }
 
 // readSources reads and validates every path; all problems of all files are
@@ -129,17 +209,29 @@ type source struct {
 func readSources(ctx context.Context, paths []string) ([]source, error) {
 	var out []source
 	all := &loaders.InputError{}
+	kept := 0
 	for _, p := range paths {
 		src, err := readSource(ctx, p)
 		var ie *loaders.InputError
 		switch {
 		case errors.As(err, &ie):
 			all.Problems = append(all.Problems, ie.Problems...)
+			continue
 		case err != nil:
 			return nil, err
-		default:
-			out = append(out, src)
 		}
+		src.labels = map[string]string{}
+		for _, d := range src.docs {
+			src.rows += len(d.Entities) + len(d.Claims)
+			for _, e := range d.Entities {
+				src.labels[e.UID] = e.Label
+			}
+		}
+		kept += src.size
+		if kept > keepInMemory && !isURL(p) {
+			src.docs = nil // read again when it is loaded
+		}
+		out = append(out, src)
 	}
 	if len(all.Problems) > 0 {
 		return nil, all
@@ -147,11 +239,23 @@ func readSources(ctx context.Context, paths []string) ([]source, error) {
 	return out, nil
 }
 
+// sortedByValue lists the keys of m, largest value first.
+func sortedByValue(m map[string]time.Duration) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] || m[keys[i]] == m[keys[j]] && keys[i] < keys[j] })
+	return keys
+}
+
+func isURL(p string) bool { return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") }
+
 func readSource(ctx context.Context, p string) (source, error) {
 	notSource := func(msg string) error {
 		return &loaders.InputError{Problems: []loaders.Problem{{File: p, Msg: msg}}}
 	}
-	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+	if isURL(p) {
 		data, err := fetch(ctx, p)
 		if err != nil {
 			return source{}, notSource(err.Error())
@@ -163,7 +267,7 @@ func readSource(ctx context.Context, p string) (source, error) {
 		if err != nil {
 			return source{}, err
 		}
-		return source{name: p, docs: []model.Document{doc}}, nil
+		return source{name: p, docs: []model.Document{doc}}, nil // small (MaxFileSize): always kept
 	}
 	st, err := os.Stat(p)
 	if err != nil || st.IsDir() {
@@ -193,7 +297,8 @@ func readSTIX(name string, data []byte) (source, error) {
 	if err != nil {
 		return source{}, err
 	}
-	return source{name: name, docs: res.Documents, unresolved: res.Unresolved, skipped: res.Skipped}, nil
+	return source{name: name, docs: res.Documents, unresolved: res.Unresolved, skipped: res.Skipped,
+		digest: sha256.Sum256(data), size: len(data)}, nil
 }
 
 // fetch downloads a STIX file, bounded in time and size.
@@ -237,51 +342,52 @@ func gunzipIfCompressed(data []byte) ([]byte, error) {
 	return out, nil
 }
 
-// resolveReferences gives each document the labels of the entities its
-// claims refer to outside it: from earlier sources of the same command, or
-// from the graph. References found in neither are input problems.
+// resolveReferences finds the labels of the entities sources' claims refer
+// to outside them: from earlier sources of the same command, or from the
+// graph. References found in neither are input problems.
 func resolveReferences(ctx context.Context, client *graph.Client, sources []source) error {
-	known := map[string]string{}
 	var missing []loaders.Problem
 	for i := range sources {
 		src := &sources[i]
+		if len(src.unresolved) == 0 {
+			continue
+		}
+		src.external = map[string]string{}
 		var lookup []string
 		for uid := range src.unresolved {
-			if _, ok := known[uid]; !ok {
+			found := false
+			for _, earlier := range sources[:i] {
+				if label, ok := earlier.labels[uid]; ok {
+					src.external[uid], found = label, true
+					break
+				}
+			}
+			if !found {
 				lookup = append(lookup, uid)
 			}
 		}
 		sort.Strings(lookup)
-		found := map[string]string{}
 		if len(lookup) > 0 {
-			var err error
-			if found, err = client.EntityLabels(ctx, lookup); err != nil {
+			found, err := client.EntityLabels(ctx, lookup)
+			if err != nil {
 				return err
 			}
-		}
-		for uid, problems := range src.unresolved {
-			label, ok := known[uid]
-			if !ok {
-				label, ok = found[uid]
-			}
-			if !ok {
-				missing = append(missing, problems...)
-				continue
-			}
-			for d := range src.docs {
-				if src.docs[d].External == nil {
-					src.docs[d].External = map[string]string{}
+			for _, uid := range lookup {
+				if label, ok := found[uid]; ok {
+					src.external[uid] = label
+				} else {
+					missing = append(missing, src.unresolved[uid]...)
 				}
-				src.docs[d].External[uid] = label
-			}
-		}
-		for _, d := range src.docs {
-			for _, e := range d.Entities {
-				known[e.UID] = e.Label
 			}
 		}
 	}
 	if len(missing) > 0 {
+		sort.SliceStable(missing, func(i, j int) bool {
+			if missing[i].File != missing[j].File {
+				return missing[i].File < missing[j].File
+			}
+			return missing[i].Line < missing[j].Line
+		})
 		return &loaders.InputError{Problems: missing}
 	}
 	return nil

@@ -61,5 +61,20 @@ func (m Model) Markdown() string {
 		mp = append(mp, "`"+p.Name+"`")
 	}
 	w("%s. An entity's own properties are derived from all its MENTIONS (see design.md).\n", strings.Join(mp, ", "))
+
+	w("\n## Indexes\n\n")
+	w("Created with the constraints, before any write (`threatkg schema apply`).\n\n")
+	w("| name | kind | on | properties | for |\n|---|---|---|---|---|\n")
+	for _, ix := range m.Indexes() {
+		on := "`:" + ix.Label + "`"
+		if ix.RelType != "" {
+			on = "`[:" + ix.RelType + "]`"
+		}
+		kind := string(ix.Kind)
+		if ix.Analyzer != "" {
+			kind += " (" + ix.Analyzer + ")"
+		}
+		w("| `%s` | %s | %s | `%s` | %s |\n", ix.Name, kind, on, strings.Join(ix.Properties, "`, `"), ix.Purpose)
+	}
 	return b.String()
 }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -57,15 +56,37 @@ func ReportUID(key string) string {
 	return "report--" + uuid.NewSHA1(namespace, []byte("report\x00"+Normalize(key))).String()
 }
 
-// stixID is the STIX 2.1 identifier: type--UUID (the OASIS schema allows
-// upper-case hex digits).
-var stixID = regexp.MustCompile(`^([a-z0-9][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// STIXType returns the type part of a STIX id, or "" if s is not one.
+// STIXType returns the type part of a STIX id, or "" if s is not one. It
+// accepts exactly what the OASIS pattern accepts (a test compares them),
+// without a regular expression: loaders call it for every id of a bundle.
 func STIXType(s string) string {
-	m := stixID.FindStringSubmatch(s)
-	if m == nil {
+	const uuidLen = 36
+	if len(s) < 2+2+uuidLen || s[len(s)-uuidLen-2:len(s)-uuidLen] != "--" {
 		return ""
 	}
-	return m[1]
+	typ, id := s[:len(s)-uuidLen-2], s[len(s)-uuidLen:]
+	for i := 0; i < len(typ); i++ {
+		c := typ[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(typ)-1:
+		default:
+			return ""
+		}
+	}
+	for i := 0; i < uuidLen; i++ {
+		c := id[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return ""
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return ""
+			}
+		}
+	}
+	return typ
 }

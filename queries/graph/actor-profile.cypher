@@ -1,7 +1,10 @@
 // Graph view: a threat actor (with the nodes resolved to it) and everything it is linked to.
 // @name actor-profile
-MATCH (x:ThreatActor)
-WHERE toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches.
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
+WITH x WHERE x:ThreatActor
+  AND (toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor)))
 MATCH (x)-[:SAME_AS*0..10]-(a:ThreatActor)
 WITH DISTINCT a
 MATCH p = (a)-[r]-(:Entity)

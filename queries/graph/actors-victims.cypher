@@ -1,7 +1,18 @@
 // Graph view: threat actors, their members and campaigns, and what they targeted.
 // @name actors-victims
-MATCH (x:ThreatActor)
-WHERE $actor IS NULL OR toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches. Without $actor:
+// every threat actor.
+CALL () {
+  WITH $actor AS q WHERE q IS NULL
+  MATCH (x:ThreatActor) RETURN x
+  UNION
+  WITH $actor AS q WHERE q IS NOT NULL
+  CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
+  WITH x WHERE x:ThreatActor
+    AND (toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor)))
+  RETURN x
+}
 MATCH (x)-[:SAME_AS*0..10]-(a:ThreatActor)
 WITH DISTINCT a
 CALL (a) {

@@ -1,7 +1,10 @@
 // Graph view: an entity, the sources that mention it, and its claims.
 // @name provenance
-MATCH (e:Entity)
-WHERE toLower(e.name) = toLower($name) OR any(x IN e.aliases WHERE toLower(x) = toLower($name))
+// The names index finds the entities whose name or an alias holds the words
+// given; the WHERE keeps exact (case-insensitive) matches.
+CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($name, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
+WITH e WHERE e:Entity
+  AND (toLower(e.name) = toLower($name) OR any(x IN e.aliases WHERE toLower(x) = toLower($name)))
 CALL (e) {
   MATCH p = (:Report)-[:MENTIONS]->(e) RETURN p
   UNION

@@ -1,7 +1,14 @@
 // Graph view: the threat actors that use a technique, directly or through their software.
 // @name technique-actors
-MATCH (t:Technique)
-WHERE toLower(t.external_id) = toLower($technique) OR toLower(t.name) = toLower($technique)
+// By ATT&CK id through the external-id index, or by name through the names
+// index (then an exact, case-insensitive comparison).
+CALL () {
+  MATCH (t:Entity {external_id: toUpper($technique)}) WHERE t:Technique RETURN t
+  UNION
+  CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($technique, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS t
+  WITH t WHERE t:Technique AND toLower(t.name) = toLower($technique)
+  RETURN t
+}
 CALL (t) {
   MATCH p = (:ThreatActor)-[:USES]->(t) RETURN p
   UNION

@@ -1,0 +1,57 @@
+package model
+
+import "fmt"
+
+// IndexKind is the kind of a Neo4j index.
+type IndexKind string
+
+const (
+	RangeIndex    IndexKind = "range"
+	FulltextIndex IndexKind = "fulltext"
+)
+
+// Index is one index threatkg's reads and writes need. Like the constraints,
+// indexes are derived from the model; queries name fulltext indexes by
+// these names (NamesIndex, KeysIndex).
+type Index struct {
+	Name       string
+	Kind       IndexKind
+	Label      string // node label, or
+	RelType    string // relationship type
+	Properties []string
+	Analyzer   string // fulltext only
+	Purpose    string
+}
+
+// Names of the fulltext indexes that queries and resolution call by name.
+const (
+	// NamesIndex finds entities by the words of their name or an alias
+	// (canned queries: a phrase query, then an exact, case-insensitive
+	// comparison).
+	NamesIndex = "threatkg_entity_names"
+	// KeysIndex finds entities by an exact normalised key (entity
+	// resolution). The keyword analyzer keeps each key whole.
+	KeysIndex = "threatkg_entity_keys"
+)
+
+// Indexes lists every index the model needs, in a stable order: the two
+// fulltext indexes on entities, a range index on external ids, and one range
+// index on the source of each claim type, through which a load finds the
+// claims a source made before (instead of walking every relationship of
+// the entities it mentions, which is slow for hubs such as popular
+// techniques).
+func (m Model) Indexes() []Index {
+	out := []Index{
+		{Name: NamesIndex, Kind: FulltextIndex, Label: EntityLabel, Properties: []string{"name", "aliases"},
+			Analyzer: "standard-no-stop-words", Purpose: "look an entity up by name or alias (canned queries)"},
+		{Name: KeysIndex, Kind: FulltextIndex, Label: EntityLabel, Properties: []string{"keys"},
+			Analyzer: "keyword", Purpose: "find the entities with a normalised key (entity resolution)"},
+		{Name: "threatkg_entity_external_id", Kind: RangeIndex, Label: EntityLabel, Properties: []string{"external_id"},
+			Purpose: "look an entity up by ATT&CK id (T1199, G0045)"},
+	}
+	for _, r := range m.Rels {
+		out = append(out, Index{Name: fmt.Sprintf("threatkg_claim_source_%s", r.Type), Kind: RangeIndex, RelType: r.Type,
+			Properties: []string{"source"}, Purpose: "find a source's claims (loads replace them)"})
+	}
+	return out
+}
