@@ -8,9 +8,15 @@ BIN := bin/threatkg
 # The test server (make test): .neo4j-test/, Bolt 7688, HTTP 7475. Tests wipe
 # their database, so they never use the development server and its data.
 TEST_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-test NEO4J_BOLT_PORT=7688 NEO4J_HTTP_PORT=7475 NEO4J_HEAP=1g NEO4J_PAGECACHE=1g
+# The benchmark server (make bench): .neo4j-bench/, Bolt 7689, HTTP 7476, with
+# a larger heap and page cache; bench wipes its database.
+BENCH_HEAP ?= 6g
+BENCH_PAGECACHE ?= 6g
+BENCH_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-bench NEO4J_BOLT_PORT=7689 NEO4J_HTTP_PORT=7476 NEO4J_HEAP=$(BENCH_HEAP) NEO4J_PAGECACHE=$(BENCH_PAGECACHE)
+BENCH_RUNS ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo test e2e fuzz vet unit neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
+.PHONY: help build demo test e2e fuzz vet unit bench bench-large bench-go bench-neo4j bench-neo4j-stop neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +68,23 @@ vet: ## go vet
 
 unit: ## unit tests only: no Neo4j needed (integration tests skip)
 	env -u NEO4J_URI -u CI $(GO) test -count=1 ./...
+
+bench: build bench-go bench-neo4j ## Go benchmarks, then load and query the synthetic S and M corpora (JSON on stdout; wipes the bench server)
+	@set -a; . .neo4j-bench/env; set +a; \
+	for size in S M; do $(BIN) bench --size $$size --yes --runs $(BENCH_RUNS) --format json; done
+
+bench-large: build bench-neo4j ## the same for the L corpus (about 1M nodes, 3.5M relationships; takes a while)
+	@set -a; . .neo4j-bench/env; set +a; \
+	$(BIN) bench --size L --yes --runs $(BENCH_RUNS) --format json
+
+bench-go: ## Go benchmarks of the client's hot paths: generating, parsing, batching
+	$(GO) test -run='^$$' -bench=. -benchmem ./loaders/... ./graph/ 1>&2
+
+bench-neo4j: build ## start (or reuse) the benchmark Neo4j in .neo4j-bench/
+	@$(BENCH_NEO4J) scripts/neo4j-local.sh start >/dev/null
+
+bench-neo4j-stop: ## stop the benchmark Neo4j
+	@$(BENCH_NEO4J) scripts/neo4j-local.sh stop
 
 neo4j: build ## start (or reuse) the local Neo4j in .neo4j/ and print its settings
 	@scripts/neo4j-local.sh start

@@ -1,10 +1,10 @@
 package graph
 
 import (
-	"sync/atomic"
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"

@@ -1,11 +1,14 @@
 package graph
 
 import (
-	"reflect"
-	"slices"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -174,7 +177,87 @@ func (c *Client) lostConnection(err error, docs []model.Document) error {
 		Err: fmt.Errorf("the connection was lost while loading %s; its transaction was rolled back, so nothing of it was written; load it again once the server is back", what)}
 }
 
+// loadGroup loads the documents that changed since they were last loaded
+// (by content digest) and reports the others as unchanged.
 func (c *Client) loadGroup(ctx context.Context, docs []model.Document, opts LoadOptions) ([]LoadSummary, error) {
+	t := time.Now()
+	unchanged, err := c.unchangedSources(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	opts.trace("unchanged", t)
+	var changed []model.Document
+	for _, d := range docs {
+		if !unchanged[d.Source.UID] {
+			changed = append(changed, d)
+		}
+	}
+	var written []LoadSummary
+	if len(changed) > 0 {
+		if written, err = c.loadChanged(ctx, changed, opts); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]LoadSummary, 0, len(docs))
+	for _, d := range docs {
+		if unchanged[d.Source.UID] {
+			out = append(out, unchangedSummary(d, opts.DryRun))
+		} else {
+			out = append(out, written[0])
+			written = written[1:]
+		}
+	}
+	return out, nil
+}
+
+// documentDigest is the SHA-256 of everything a document says, in a stable
+// encoding (encoding/json sorts map keys).
+func documentDigest(d model.Document) string {
+	b, err := json.Marshal(d)
+	if err != nil { // only plain values: cannot happen
+		panic(fmt.Sprintf("digest of %s: %v", d.Source.UID, err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// unchangedSources returns the sources whose Report holds the digest of
+// the document now given: loading them again would change nothing.
+func (c *Client) unchangedSources(ctx context.Context, docs []model.Document) (map[string]bool, error) {
+	rows := make([]map[string]any, len(docs))
+	for i, d := range docs {
+		rows[i] = map[string]any{"uid": d.Source.UID, "digest": documentDigest(d)}
+	}
+	session := c.session(ctx, readAccess)
+	defer session.Close(ctx)
+	out, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (map[string]bool, error) {
+		return collectStrings(ctx, tx, `UNWIND $rows AS row
+MATCH (r:Report {uid: row.uid})
+WHERE r.content_sha256 = row.digest
+RETURN r.uid`, map[string]any{"rows": rows})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compare with the loaded sources: %w", err)
+	}
+	return out, nil
+}
+
+// unchangedSummary is the summary of a document loaded again as it was:
+// everything is there already.
+func unchangedSummary(d model.Document, dryRun bool) LoadSummary {
+	s := LoadSummary{Source: d.Source.UID, Title: d.Source.Title, DryRun: dryRun, Nodes: map[string]*Change{}, Relationships: map[string]*Change{},
+		Resolved: []Resolution{}, Ambiguous: []Ambiguity{}}
+	for _, e := range d.Entities {
+		s.node(e.Label).Updated++
+		s.rel(model.MentionsType).Updated++
+	}
+	for _, cl := range d.Claims {
+		s.rel(cl.Type).Updated++
+	}
+	return s
+}
+
+func (c *Client) loadChanged(ctx context.Context, docs []model.Document, opts LoadOptions) ([]LoadSummary, error) {
 	t := time.Now()
 	summaries, err := c.plan(ctx, docs)
 	if err != nil {
@@ -477,7 +560,9 @@ func writeDocuments(ctx context.Context, tx neo4j.ManagedTransaction, docs []mod
 	now := opts.Now()
 	reports := make([]any, len(docs))
 	for i, d := range docs {
-		reports[i] = map[string]any{"uid": d.Source.UID, "props": reportProps(d.Source, now)}
+		props := reportProps(d.Source, now)
+		props["content_sha256"] = documentDigest(d)
+		reports[i] = map[string]any{"uid": d.Source.UID, "props": props}
 	}
 	newSource := map[string]bool{}
 	if err := batches("reports", mergeReportsCypher, reports, func(v any) {

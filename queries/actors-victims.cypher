@@ -2,6 +2,7 @@
 // @name actors-victims
 // @description Every way a threat actor (with the nodes resolved to it), its members or its campaigns link to something targeted, with the quote and its sources.
 // @param actor string optional Name or alias of one threat actor (case-insensitive); every actor when not set.
+// @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns actor, victim, victim_type, via, evidence, sources
 // In Neo4j Browser: :param actor => 'APT10'   (or => null for every actor)
 // The names index finds the entities whose name or an alias holds the words
@@ -40,10 +41,13 @@ CALL (a) {
   WHERE NOT (a)-[:CONDUCTED]->(c)
   RETURN v, t, 'member ' + m.name + ', campaign: ' + c.name AS via
 }
-MATCH (s:Report {uid: t.source})
-WITH rep, v, t, via, s
+WITH rep, v, t, via
 ORDER BY via
-WITH rep, v, t, collect(DISTINCT via) AS via, collect(DISTINCT s.title) AS sources
+WITH rep, v, t, collect(DISTINCT via) AS via
+// The first rows in order, then their sources (one index lookup each).
+ORDER BY rep.name, v.name, t.quote
+LIMIT $limit
+CALL (t) { MATCH (s:Report {uid: t.source}) RETURN collect(DISTINCT s.title) AS sources }
 RETURN rep.name AS actor,
        v.name AS victim,
        [l IN labels(v) WHERE l <> 'Entity'][0] AS victim_type,

@@ -1,8 +1,12 @@
 // Campaigns in time order.
 // @name campaign-timeline
 // @description Campaigns by start date: who conducted them (the threat actor, else the sponsor it is attributed to), when, and their victims.
+// @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns campaign, actor, start, end, victims
 MATCH (c:Campaign)
+// The first campaigns in time order, before the per-campaign lookups.
+WITH c ORDER BY c.start IS NULL, c.start, c.name
+LIMIT $limit
 RETURN c.name AS campaign,
        COLLECT {
          CALL (c) {

@@ -279,6 +279,9 @@ func convert(p Param, raw string) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a whole number", raw)
 		}
+		if n < 0 { // integer parameters are counts: hops, rows
+			return nil, fmt.Errorf("%d is negative; give 0 or more", n)
+		}
 		return n, nil
 	case TypeBoolean:
 		b, err := strconv.ParseBool(strings.TrimSpace(raw))

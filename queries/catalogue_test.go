@@ -196,10 +196,10 @@ func TestBrowserLink(t *testing.T) {
 	}
 	// The value stays inside a JSON string of the :params command.
 	first, rest, _ := strings.Cut(arg, ";\n")
-	if first != `:params {"actor":"x'\"}; MATCH (n) DETACH DELETE n //"}` || rest != q.GraphQuery() {
+	if first != `:params {"actor":"x'\"}; MATCH (n) DETACH DELETE n //","limit":null}` || rest != q.GraphQuery() {
 		t.Errorf("editor content:\n%s", arg)
 	}
-	plain, _ := Lookup("condemnations")
+	plain := Query{Name: "plain", Visual: "// @name plain\nMATCH (n:Entity) RETURN n LIMIT 1"}
 	if got := plain.BrowserLink("http://h:7474", nil); !strings.Contains(got, "cmd=edit") || strings.Contains(got, "params") {
 		t.Errorf("parameterless link = %s", got)
 	}

@@ -1,6 +1,7 @@
 // Who was charged, with which group, in which legal action, by whom.
 // @name charged-individuals
 // @description People charged, indicted or sanctioned: the threat actor they work with, the legal action, who brought it, and the quote.
+// @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns person, affiliated_actor, legal_action, brought_by, evidence
 MATCH (p:Person)-[c:CHARGED_IN]->(l:LegalAction)
 OPTIONAL MATCH (p)-[:AFFILIATED_WITH]->(a:ThreatActor)
@@ -11,3 +12,4 @@ RETURN p.name AS person,
        b.name AS brought_by,
        c.quote AS evidence
 ORDER BY person, legal_action, affiliated_actor, brought_by
+LIMIT $limit

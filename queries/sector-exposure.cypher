@@ -1,6 +1,7 @@
 // Which sectors are targeted, by whom, on how many claims.
 // @name sector-exposure
 // @description Industry sectors with the actors that target them (directly, through a campaign, or through a victim in the sector) and the number of supporting claims.
+// @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns sector, actors, claims
 MATCH (s:Sector)
 CALL (s) {
@@ -17,3 +18,4 @@ RETURN s.name AS sector,
        collect(DISTINCT actor) AS actors,
        count(DISTINCT t) AS claims
 ORDER BY claims DESC, sector
+LIMIT $limit

@@ -217,11 +217,23 @@ const graphDrawn = `(() => {
 // if pasted; no page load, so Browser keeps its parameters) and runs it.
 func runInEditor(t *testing.T, ctx context.Context, query string) {
 	t.Helper()
-	text, _ := json.Marshal(strings.Join(strings.Fields(query), " "))
+	// One line, as typed: comment lines go (a // would comment out the
+	// rest of the line, that is of the whole query).
+	var code []string
+	for _, line := range strings.Split(query, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+			code = append(code, line)
+		}
+	}
+	text, _ := json.Marshal(strings.Join(strings.Fields(strings.Join(code, "\n")), " "))
 	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
 	  const area = document.querySelector('[data-testid="activeEditor"] textarea');
 	  area.focus();
-	  return document.execCommand('insertText', false, `+string(text)+`);
+	  // Pasted, as a user would: typing would auto-close quotes and brackets.
+	  const data = new DataTransfer();
+	  data.setData('text/plain', `+string(text)+`);
+	  area.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+	  return true;
 	})()`))
 	if err != nil {
 		t.Fatal(err)

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -49,7 +49,12 @@ writes nothing.
 
 Loading is idempotent: loading a source again gives the same graph. Loading
 a changed version of a source replaces what that source said before; claims
-other sources make stay. Each source is written in one transaction.`,
+other sources make stay. Each source is written in one transaction, which
+it may share with the sources next to it (up to --transaction-rows rows); a
+source whose content has not changed since it was loaded is not written
+again. Large inputs (above 48 MiB in all) are validated file by file, then
+read again file by file to load them, so memory stays bounded.
+On a terminal, a progress bar shows rows/s and the time left.`,
 		Example: `  threatkg load testdata/articles/apt10-2018-12-20
   threatkg load testdata/stix/menupass.json
   threatkg load --dry-run --format json testdata/articles/apt10-2018-12-20/annotations.yaml`,
@@ -160,7 +165,7 @@ const maxSourceLines = 20
 // keepInMemory bounds the input kept in memory between validation and
 // loading. Larger inputs are validated file by file, then read again, file
 // by file, to load them: client memory stays bounded by the largest file.
-const keepInMemory = 128 << 20
+var keepInMemory = 48 << 20
 
 // source is one validated input: its documents (nil when they are read
 // again at load time), what it contains, and the references its claims make

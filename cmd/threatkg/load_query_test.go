@@ -263,7 +263,8 @@ func TestQueryUsageErrors(t *testing.T) {
 	}{
 		{[]string{"query", "nosuch"}, `no canned query "nosuch"; the catalogue has: actor-profile, actor-software, actor-techniques`},
 		{[]string{"query", "actor-profile"}, "needs --param actor=...; its parameters: actor (string, required)"},
-		{[]string{"query", "condemnations", "--param", "actor=x"}, "has no parameter actor; it takes no parameters"},
+		{[]string{"query", "condemnations", "--param", "actor=x"}, "has no parameter actor; its parameters: limit (integer, default 100)"},
+		{[]string{"query", "condemnations", "--param", "limit=-1"}, "-1 is negative; give 0 or more"},
 		{[]string{"query", "shortest-path", "-p", "from=a", "-p", "to=b", "-p", "max_hops=six"}, `"six" is not a whole number`},
 		{[]string{"query", "actors-victims", "--param", "actor"}, `want key=value`},
 		{[]string{"query", "condemnations", "--format", "xml"}, `--format "xml"`},

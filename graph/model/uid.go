@@ -56,7 +56,6 @@ func ReportUID(key string) string {
 	return "report--" + uuid.NewSHA1(namespace, []byte("report\x00"+Normalize(key))).String()
 }
 
-
 // STIXType returns the type part of a STIX id, or "" if s is not one. It
 // accepts exactly what the OASIS pattern accepts (a test compares them),
 // without a regular expression: loaders call it for every id of a bundle.

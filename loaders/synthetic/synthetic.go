@@ -381,3 +381,44 @@ var (
 	firstNames    = []string{"Wei", "Li", "Chen", "Ivan", "Olga", "Sergei", "Kim", "Park", "Ali", "Reza", "Omar", "Anna", "Mark", "Yuki", "Hiro", "Lena", "Tomas", "Nadia", "Pavel", "Mei"}
 	outlets       = []string{"The Daily Ledger", "Cyber Wire Weekly", "Global Security Monitor", "Department of Justice", "National Cyber Centre", "Threat Research Blog"}
 )
+
+// Probes are parameter values for the canned queries that exist in the
+// corpus of a size and seed: a typical threat actor (not the largest hub),
+// another one, a popular technique, and a member of the first report's
+// group with a victim three hops away.
+func Probes(size Size, seed int64) map[string]string {
+	g := newGenerator(size, seed)
+	g.core() // draws from the same random stream as Generate, in order
+	d := g.report(0)
+	var member, victim, actor string
+	for _, c := range d.Claims {
+		switch c.Type {
+		case "AFFILIATED_WITH":
+			if member == "" {
+				member, actor = nameOf(d, c.From), nameOf(d, c.To)
+			}
+		case "TARGETED":
+			if victim == "" {
+				victim = nameOf(d, c.To)
+			}
+		}
+	}
+	return map[string]string{
+		"actor":     actor,
+		"a":         actor,
+		"b":         g.actors[size.Actors/2].Name,
+		"technique": g.techniques[0].Properties["external_id"].(string),
+		"name":      member,
+		"from":      member,
+		"to":        victim,
+	}
+}
+
+func nameOf(d model.Document, uid string) string {
+	for _, e := range d.Entities {
+		if e.UID == uid {
+			return e.Name
+		}
+	}
+	return ""
+}
