@@ -22,7 +22,7 @@ help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 build: ## build bin/threatkg
-	$(GO) build -o $(BIN) ./cmd/threatkg
+	@$(GO) build -o $(BIN) ./cmd/threatkg
 
 SEED := testdata/articles/apt10-2018-12-20
 ATTACK := testdata/stix/attack/menupass.json
@@ -77,8 +77,8 @@ bench-large: build bench-neo4j ## the same for the L corpus (about 1M nodes, 3.5
 	@set -a; . .neo4j-bench/env; set +a; \
 	$(BIN) bench --size L --yes --runs $(BENCH_RUNS) --format json
 
-bench-go: ## Go benchmarks of the client's hot paths: generating, parsing, batching
-	$(GO) test -run='^$$' -bench=. -benchmem ./loaders/... ./graph/ 1>&2
+bench-go: ## Go benchmarks of the client's hot paths: generating, parsing, batching (on stderr)
+	@$(GO) test -run='^$$' -bench=. -benchmem ./loaders/... ./graph/ 1>&2
 
 bench-neo4j: build ## start (or reuse) the benchmark Neo4j in .neo4j-bench/
 	@$(BENCH_NEO4J) scripts/neo4j-local.sh start >/dev/null

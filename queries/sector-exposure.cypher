@@ -4,18 +4,24 @@
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns sector, actors, claims
 MATCH (s:Sector)
+// Claims that target the sector, or an entity that is part of it; one row
+// per attacker first (a claim is one relationship, so no row repeats).
 CALL (s) {
   MATCH (x:Entity)-[t:TARGETED]->(s)
-  RETURN x, t
-  UNION
-  MATCH (x:Entity)-[t:TARGETED]->(:Entity)-[:PART_OF]->(s)
-  RETURN x, t
+  RETURN x, count(t) AS n
+  UNION ALL
+  MATCH (v:Entity)-[:PART_OF]->(s)
+  WITH DISTINCT v // two sources may both say v is part of s
+  MATCH (x:Entity)-[t:TARGETED]->(v)
+  RETURN x, count(t) AS n
 }
+WITH s, x, sum(n) AS n
+// A campaign is named by the actor that conducted it.
 OPTIONAL MATCH (a:ThreatActor)-[:CONDUCTED]->(x:Campaign)
-WITH s, t, CASE WHEN a IS NULL THEN x.name ELSE a.name END AS actor
+WITH s, n, CASE WHEN a IS NULL THEN x.name ELSE a.name END AS actor
 ORDER BY actor
 RETURN s.name AS sector,
        collect(DISTINCT actor) AS actors,
-       count(DISTINCT t) AS claims
+       sum(n) AS claims
 ORDER BY claims DESC, sector
 LIMIT $limit

@@ -32,6 +32,7 @@ type benchOptions struct {
 	runs        int
 	warmup      int
 	naiveSample int
+	budget      time.Duration
 	yes         bool
 	format      string
 }
@@ -50,7 +51,9 @@ the database it connects to:
      process, so its peak RSS is measured on its own;
   3. the same load again (every node and relationship exists: a re-load);
   4. every canned query, after a warm-up, --runs times in read
-     transactions, with parameters that exist in the corpus.
+     transactions (or for --query-budget, whichever comes first: a query
+     that aggregates the whole graph gets fewer runs, and says so), with
+     parameters that exist in the corpus.
 
 It prints the results (JSON with --format json): nodes and relationships
 per second, wall seconds, the load's peak RSS, the ratio of batched to
@@ -72,6 +75,7 @@ dedicated local server.`,
 	cmd.Flags().StringVar(&opts.dir, "dir", "", "where the corpus is written (default: a temporary directory, removed afterwards)")
 	cmd.Flags().IntVar(&opts.runs, "runs", 1000, "measured runs per canned query")
 	cmd.Flags().IntVar(&opts.warmup, "warmup", 50, "unmeasured runs per canned query first")
+	cmd.Flags().DurationVar(&opts.budget, "query-budget", 30*time.Second, "stop measuring a query after this long, even before --runs (its runs are reported)")
 	cmd.Flags().IntVar(&opts.naiveSample, "naive-sample", 20, "reports the naive baseline loads")
 	cmd.Flags().BoolVar(&opts.yes, "yes", false, "wipe the database even if it holds data")
 	cmd.Flags().StringVar(&opts.format, "format", formatTable, "output format: table or json")
@@ -167,6 +171,7 @@ type benchQuery struct {
 	P50    float64           `json:"p50_ms"`
 	P95    float64           `json:"p95_ms"`
 	P99    float64           `json:"p99_ms"`
+	Error  string            `json:"error,omitempty"` // why the runs stopped, e.g. the server's timeout
 }
 
 func runBench(ctx context.Context, opts *benchOptions) error {
@@ -181,7 +186,10 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 		return usageErrorf("--runs and --naive-sample must be at least 1, --warmup at least 0")
 	}
 	errOut := opts.global.io.ErrOut
-	step := func(format string, args ...any) { fmt.Fprintf(errOut, "bench: "+format+"\n", args...) }
+	began := time.Now()
+	step := func(format string, args ...any) {
+		fmt.Fprintf(errOut, "bench %s [%4.0fs]: %s\n", opts.size, time.Since(began).Seconds(), fmt.Sprintf(format, args...))
+	}
 
 	cfg, err := opts.global.config()
 	if err != nil {
@@ -279,21 +287,39 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", q.Name, err)
 		}
-		bq := benchQuery{Name: q.Name, Params: given, Runs: opts.runs}
+		bq := benchQuery{Name: q.Name, Params: given}
 		latencies := make([]time.Duration, 0, opts.runs)
-		for i := range opts.warmup + opts.runs {
+		// The warm-up gets a fifth of the budget at most, the measured runs
+		// the rest: a query that aggregates the whole graph gets fewer
+		// runs, and the JSON says how many.
+		queryStart := time.Now()
+		for i := 0; i < opts.warmup+opts.runs; i++ {
+			warm := i < opts.warmup
+			if warm && time.Since(queryStart) > opts.budget/5 {
+				i = opts.warmup - 1 // on to the measured runs
+				continue
+			}
+			if !warm && len(latencies) > 0 && time.Since(queryStart) > opts.budget {
+				break
+			}
 			start := time.Now()
 			rows, err := client.Read(ctx, q.Cypher, params)
+			var qe *graph.QueryError
+			if errors.As(err, &qe) { // e.g. the server stopped it at its timeout
+				bq.Error = qe.Error()
+				break
+			}
 			if err != nil {
 				return fmt.Errorf("bench %s: %w", q.Name, err)
 			}
-			if i >= opts.warmup {
+			if !warm {
 				latencies = append(latencies, time.Since(start))
 			}
 			bq.Rows = len(rows.Records)
 		}
+		bq.Runs = len(latencies)
 		bq.P50, bq.P95, bq.P99 = percentileMS(latencies, 50), percentileMS(latencies, 95), percentileMS(latencies, 99)
-		step("%-22s %5d rows  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms", q.Name, bq.Rows, bq.P50, bq.P95, bq.P99)
+		step("%-22s %5d rows  %4d runs  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms %s", q.Name, bq.Rows, bq.Runs, bq.P50, bq.P95, bq.P99, bq.Error)
 		result.Queries = append(result.Queries, bq)
 	}
 

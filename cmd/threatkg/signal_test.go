@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,19 +37,36 @@ func TestInterruptDuringLoad(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3500 * time.Millisecond) // past reading the file, into the write
+	// Wait until the load's write transaction is open on the server.
+	ended := make(chan error, 1)
+	go func() { ended <- cmd.Wait() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		rows, err := c.Read(context.Background(), "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS 'UNWIND $' + 'rows AS row' AND NOT currentQuery STARTS WITH 'SHOW' RETURN count(*) AS n", nil)
+		if err == nil && rows.Records[0][0] != int64(0) {
+			break
+		}
+		select {
+		case err := <-ended:
+			t.Fatalf("the load ended (%v) before its write transaction was seen", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the load's write transaction never showed up")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err := cmd.Wait()
+	<-ended
 	stopped := time.Since(sent)
-	exit, _ := err.(*exec.ExitError)
-	if exit == nil {
-		t.Skipf("the load finished before the interrupt (%v)", err)
+	if cmd.ProcessState == nil {
+		t.Fatal("no exit status")
 	}
-	if exit.ExitCode() != exitError || !strings.Contains(stderr.String(), "interrupted; nothing more was written") {
-		t.Errorf("exit %d, stderr:\n%s", exit.ExitCode(), stderr.String())
+	if code := cmd.ProcessState.ExitCode(); code != exitError || !strings.Contains(stderr.String(), "interrupted; nothing more was written") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
 	}
 	if stopped > 10*time.Second {
 		t.Errorf("stopped %v after SIGINT", stopped)
