@@ -24,6 +24,8 @@ import (
 	"github.com/threatkg/threatkg/queries"
 )
 
+const sizeFlagHelp = "corpus size: S (about 10k nodes), M (100k) or L (1M)"
+
 type benchOptions struct {
 	global      *globalOptions
 	size        string
@@ -70,7 +72,7 @@ dedicated local server.`,
 			return runBench(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.size, "size", "S", "corpus size: S (about 10k nodes), M (100k) or L (1M)")
+	cmd.Flags().StringVar(&opts.size, "size", "S", sizeFlagHelp)
 	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "random seed of the corpus")
 	cmd.Flags().StringVar(&opts.dir, "dir", "", "where the corpus is written (default: a temporary directory, removed afterwards)")
 	cmd.Flags().IntVar(&opts.runs, "runs", 1000, "measured runs per canned query")
@@ -122,8 +124,8 @@ and seed always give the same files. Prints what the corpus holds.`,
 			return writeJSON(g.io.Out, st)
 		},
 	}
-	cmd.Flags().StringVar(&opts.size, "size", "S", "corpus size: S (about 10k nodes), M (100k) or L (1M)")
-	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "random seed")
+	cmd.Flags().StringVar(&opts.size, "size", "S", sizeFlagHelp)
+	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "random seed of the corpus")
 	cmd.Flags().StringVar(&opts.dir, "dir", "", "directory to write (created if needed)")
 	return cmd
 }
