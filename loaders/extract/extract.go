@@ -1,0 +1,366 @@
+// Package extract turns a plain-text article into a draft of annotations
+// (entities and relations of the declared model, each with the verbatim
+// quote that supports it and a confidence) for an analyst to review and
+// load. It is deterministic, offline and explainable: every entity and
+// relation comes from a named rule (gazetteer, pattern) applied to one
+// sentence, and the draft says which.
+//
+// It does not import the Neo4j driver; the caller may pass threat-actor
+// names read from a graph (Options.Actors).
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/threatkg/threatkg/graph/model"
+)
+
+// Labels and relationship types the rules produce. Each one is checked
+// against the declared model at run time (TestRulesUseTheDeclaredModel) and
+// every relation against the model's allowed endpoints before it is emitted.
+const (
+	labelActor       = "ThreatActor"
+	labelPerson      = "Person"
+	labelOrg         = "Organization"
+	labelGovernment  = "Government"
+	labelCountry     = "Country"
+	labelSector      = "Sector"
+	labelCampaign    = "Campaign"
+	labelAgreement   = "Agreement"
+	labelLegalAction = "LegalAction"
+
+	relAffiliated = "AFFILIATED_WITH"
+	relAttributed = "ATTRIBUTED_TO"
+	relConducted  = "CONDUCTED"
+	relTargeted   = "TARGETED"
+	relCharged    = "CHARGED_IN"
+	relBroughtBy  = "BROUGHT_BY"
+	relCondemned  = "CONDEMNED"
+	relViolated   = "VIOLATED"
+	relPartyTo    = "PARTY_TO"
+	relWorksFor   = "WORKS_FOR"
+	relPartOf     = "PART_OF"
+	relLocatedIn  = "LOCATED_IN"
+	relGoverns    = "GOVERNS"
+	relAnnounced  = "ANNOUNCED"
+	relReported   = "REPORTED"
+	relDiscovered = "DISCOVERED"
+)
+
+// Options tunes an extraction.
+type Options struct {
+	// Actors adds threat-actor names (e.g. a graph's ATT&CK groups) to the
+	// shipped list.
+	Actors []ActorNames
+	// Model is the declared model relations are checked against; the zero
+	// value means model.Declared.
+	Model *model.Model
+}
+
+// Draft is an extraction's result: the article's entities and relations,
+// in the annotation format's terms.
+type Draft struct {
+	Entities  []Entity
+	Relations []Relation
+	// Date is the article's date as the text gives it (a dateline, else the
+	// latest full date it mentions), YYYY-MM-DD; empty if none.
+	Date string
+	// Title is the first line of the text.
+	Title string
+}
+
+// Entity is one extracted entity.
+type Entity struct {
+	ID         string
+	Type       string
+	Name       string
+	Aliases    []string
+	Evidence   string
+	Confidence float64
+	Rule       string // which rule found it
+	Properties map[string]any
+}
+
+// Relation is one extracted claim between two entities of the draft.
+type Relation struct {
+	Type       string
+	From, To   string // entity ids
+	Evidence   string
+	Confidence float64
+	Rule       string
+	Date       string
+	Properties map[string]any
+}
+
+type entity struct {
+	label, name string
+	aliases     []string
+	evidence    span
+	confidence  float64
+	rule        string
+	props       map[string]any
+	first       int
+	count       int
+	kind        string // organisation kind
+	parent      string // a known organisation's parent (organisation or state name)
+	st          *state // for Government and Country
+	charged     []*entity
+	roles       []string
+}
+
+type mention struct {
+	span
+	ent *entity
+}
+
+type relation struct {
+	typ        string
+	from, to   *entity
+	evidence   span
+	confidence float64
+	rule       string
+	date       string
+	props      map[string]any
+}
+
+type extractor struct {
+	text     string
+	g        *gazetteer
+	model    model.Model
+	sents    []sentence
+	perSent  [][]mention
+	ents     map[string]*entity
+	order    []*entity
+	rels     map[string]*relation
+	relOrder []*relation
+	actorRE  *regexp.Regexp
+	actorOf  map[string]*ActorNames
+	stateRE  *regexp.Regexp
+	stateOf  map[string]*state
+	orgRE    *regexp.Regexp
+	orgOf    map[string]*knownOrg
+	sectorRE *regexp.Regexp
+	sectorOf map[string]string
+	// the last legal action, whose defendants "the defendants" names
+	lastAction *entity
+	// paragraph -> speakers of its quotes
+	speakers map[int][]*entity
+}
+
+// Extract reads text and returns a draft. It never fails: text without any
+// recognisable entity gives an empty draft.
+func Extract(text string, opts Options) Draft {
+	m := model.Declared
+	if opts.Model != nil {
+		m = *opts.Model
+	}
+	x := &extractor{
+		text:     text,
+		g:        shippedGazetteer(opts.Actors),
+		model:    m,
+		ents:     map[string]*entity{},
+		rels:     map[string]*relation{},
+		speakers: map[int][]*entity{},
+	}
+	x.compile()
+	x.sents = splitSentences(text)
+	x.perSent = make([][]mention, len(x.sents))
+	for i := range x.sents {
+		x.recognise(i)
+	}
+	for i := range x.sents {
+		x.shortForms(i)
+	}
+	x.impliedEntities()
+	for i := range x.sents {
+		x.findSpeakers(i)
+	}
+	for i := range x.sents {
+		x.relate(i)
+	}
+	x.documentRelations()
+	return x.draft()
+}
+
+// --- entities -----------------------------------------------------------
+
+func entityKey(label, name string) string { return label + "\x00" + model.Normalize(name) }
+
+// entity finds or makes the entity of label and name.
+func (x *extractor) entity(label, name string, evidence span, rule string, confidence float64) *entity {
+	key := entityKey(label, name)
+	if e, ok := x.ents[key]; ok {
+		return e
+	}
+	// an alias of an entity of the same label
+	for _, e := range x.order {
+		if e.label != label {
+			continue
+		}
+		for _, a := range e.aliases {
+			if model.Normalize(a) == model.Normalize(name) {
+				return e
+			}
+		}
+	}
+	e := &entity{label: label, name: name, evidence: evidence, rule: rule, confidence: confidence, first: evidence.start, props: map[string]any{}}
+	x.ents[key] = e
+	x.order = append(x.order, e)
+	return e
+}
+
+func (e *entity) addAlias(a string) {
+	a = strings.TrimSpace(a)
+	if a == "" || model.Normalize(a) == model.Normalize(e.name) {
+		return
+	}
+	for _, have := range e.aliases {
+		if model.Normalize(have) == model.Normalize(a) {
+			return
+		}
+	}
+	e.aliases = append(e.aliases, a)
+}
+
+// overlaps reports whether s overlaps a mention already found in sentence i.
+func (x *extractor) overlaps(i int, s span) bool {
+	for _, m := range x.perSent[i] {
+		if s.start < m.end && m.start < s.end {
+			return true
+		}
+	}
+	return false
+}
+
+// mention records a mention of e at s in sentence i, unless s overlaps an
+// earlier one (earlier rules win). It returns whether it was recorded.
+func (x *extractor) mention(i int, s span, e *entity) bool {
+	if s.end <= s.start || x.overlaps(i, s) {
+		return false
+	}
+	x.perSent[i] = append(x.perSent[i], mention{s, e})
+	e.count++
+	surface := x.text[s.start:s.end]
+	if e.label == labelPerson || e.label == labelOrg || e.label == labelActor || e.label == labelAgreement {
+		e.addAlias(surface)
+	}
+	return true
+}
+
+func (x *extractor) sortMentions(i int) {
+	sort.Slice(x.perSent[i], func(a, b int) bool { return x.perSent[i][a].start < x.perSent[i][b].start })
+}
+
+// --- the draft -----------------------------------------------------------
+
+func (x *extractor) draft() Draft {
+	d := Draft{Title: x.title(), Date: x.date()}
+	ids := map[*entity]string{}
+	used := map[string]bool{}
+	inRelation := map[*entity]bool{}
+	for _, r := range x.relOrder {
+		inRelation[r.from], inRelation[r.to] = true, true
+	}
+	for _, e := range x.order {
+		if e.count == 0 && e.rule != ruleImplied {
+			continue
+		}
+		// a state named once and in no claim is context ("a meeting on
+		// Iran"), not a party
+		if (e.label == labelGovernment || e.label == labelCountry) && e.count < 2 && !inRelation[e] && !x.inAttackSentence(e) {
+			continue
+		}
+		id := slug(e.name)
+		if id == "" {
+			id = strings.ToLower(e.label)
+		}
+		base := id
+		for n := 2; used[id]; n++ {
+			id = fmt.Sprintf("%s-%d", base, n)
+		}
+		used[id] = true
+		ids[e] = id
+		var aliases []string
+		for _, a := range e.aliases {
+			if model.Normalize(a) != model.Normalize(e.name) {
+				aliases = append(aliases, a)
+			}
+		}
+		props := map[string]any{}
+		for k, v := range e.props {
+			props[k] = v
+		}
+		d.Entities = append(d.Entities, Entity{
+			ID: id, Type: e.label, Name: e.name, Aliases: aliases,
+			Evidence: x.text[e.evidence.start:e.evidence.end], Confidence: e.confidence,
+			Rule: e.rule, Properties: props,
+		})
+	}
+	for _, r := range x.relOrder {
+		from, okFrom := ids[r.from]
+		to, okTo := ids[r.to]
+		if !okFrom || !okTo {
+			continue
+		}
+		d.Relations = append(d.Relations, Relation{
+			Type: r.typ, From: from, To: to, Evidence: x.text[r.evidence.start:r.evidence.end],
+			Confidence: r.confidence, Rule: r.rule, Date: r.date, Properties: r.props,
+		})
+	}
+	return d
+}
+
+// inAttackSentence reports whether e is named in a sentence about an
+// intrusion (a victim, most likely).
+func (x *extractor) inAttackSentence(e *entity) bool {
+	for i, ms := range x.perSent {
+		for _, m := range ms {
+			if m.ent == e && reAttack.MatchString(x.text[x.sents[i].start:x.sents[i].end]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		case r == '\'' || r == '’' || r == '.':
+		default:
+			dash = true
+		}
+		if b.Len() > 60 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// title is the text's first non-empty line, if it is short enough to be one.
+func (x *extractor) title() string {
+	for _, line := range strings.SplitN(x.text, "\n", 20) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if utf8.RuneCountInString(line) > 250 {
+			return ""
+		}
+		return line
+	}
+	return ""
+}

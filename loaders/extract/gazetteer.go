@@ -1,0 +1,138 @@
+package extract
+
+import (
+	"bufio"
+	_ "embed"
+	"strings"
+)
+
+// The shipped gazetteers are plain TSV files, embedded so that extraction
+// needs no network and no files at run time. They are general lists (states,
+// well-known agencies, companies and outlets, sectors, ATT&CK's threat-actor
+// names), never names taken from one article.
+var (
+	//go:embed countries.tsv
+	countriesTSV string
+	//go:embed orgs.tsv
+	orgsTSV string
+	//go:embed sectors.tsv
+	sectorsTSV string
+	//go:embed actors.tsv
+	actorsTSV string
+)
+
+// state is a country or bloc: a Government when it acts, a Country when it
+// is a place.
+type state struct {
+	name      string
+	iso2      string
+	names     []string // name and other names
+	demonyms  []string
+	invented  bool // learnt from the text ("the Republic of X")
+}
+
+type knownOrg struct {
+	name   string
+	names  []string
+	kind   string
+	parent string // an organisation's or a state's name
+}
+
+type sectorEntry struct {
+	name  string
+	words []string
+}
+
+// ActorNames is one threat actor's name and aliases, from the shipped list
+// or from a graph.
+type ActorNames struct {
+	Name    string
+	Aliases []string
+}
+
+type gazetteer struct {
+	states  []*state
+	orgs    []*knownOrg
+	sectors []sectorEntry
+	actors  []ActorNames
+}
+
+func tsvRows(data string) [][]string {
+	var rows [][]string
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		rows = append(rows, strings.Split(line, "\t"))
+	}
+	return rows
+}
+
+func splitBar(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "|")
+}
+
+func field(row []string, i int) string {
+	if i < len(row) {
+		return strings.TrimSpace(row[i])
+	}
+	return ""
+}
+
+// shippedGazetteer parses the embedded lists; extra actors (from a graph)
+// are added to the shipped ones.
+func shippedGazetteer(extraActors []ActorNames) *gazetteer {
+	g := &gazetteer{}
+	for _, r := range tsvRows(countriesTSV) {
+		s := &state{name: field(r, 0), iso2: field(r, 1)}
+		s.names = append([]string{s.name}, splitBar(field(r, 2))...)
+		s.demonyms = splitBar(field(r, 3))
+		g.states = append(g.states, s)
+	}
+	for _, r := range tsvRows(orgsTSV) {
+		o := &knownOrg{name: field(r, 0), kind: field(r, 2), parent: field(r, 3)}
+		o.names = append([]string{o.name}, splitBar(field(r, 1))...)
+		g.orgs = append(g.orgs, o)
+	}
+	for _, r := range tsvRows(sectorsTSV) {
+		g.sectors = append(g.sectors, sectorEntry{name: field(r, 0), words: splitBar(field(r, 1))})
+	}
+	for _, r := range tsvRows(actorsTSV) {
+		a := ActorNames{Name: field(r, 0)}
+		for _, alias := range r[1:] {
+			if alias = strings.TrimSpace(alias); alias != "" {
+				a.Aliases = append(a.Aliases, alias)
+			}
+		}
+		g.actors = append(g.actors, a)
+	}
+	g.actors = append(g.actors, extraActors...)
+	return g
+}
+
+func (g *gazetteer) stateNamed(name string) *state {
+	for _, s := range g.states {
+		for _, n := range s.names {
+			if n == name {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+func (g *gazetteer) orgNamed(name string) *knownOrg {
+	for _, o := range g.orgs {
+		for _, n := range o.names {
+			if n == name {
+				return o
+			}
+		}
+	}
+	return nil
+}

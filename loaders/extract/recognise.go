@@ -1,0 +1,1001 @@
+package extract
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Rule names, as the draft reports them.
+const (
+	ruleActorList     = "actor-label-list"   // tracked as "A" and "B"
+	ruleActorGroup    = "actor-hacking-group" // hacking group "X" (Y)
+	ruleActorKnown    = "actor-gazetteer"
+	ruleActorPattern  = "actor-apt-number"
+	ruleCampaignQuote = "campaign-quoted-name"
+	ruleAgreement     = "agreement-name"
+	ruleOrgKnown      = "organisation-gazetteer"
+	ruleOrgPattern    = "organisation-head-word"
+	ruleOrgApposition = "organisation-apposition"
+	ruleOrgRole       = "organisation-from-role"
+	rulePersonTitle   = "person-title-name"
+	rulePersonAge     = "person-name-age"
+	rulePersonSaid    = "person-said"
+	rulePersonAppos   = "person-name-role"
+	rulePersonList    = "person-charged-list"
+	ruleShortForm     = "short-form"
+	ruleStateKnown    = "state-gazetteer"
+	ruleStateLearnt   = "state-republic-of"
+	ruleDemonym       = "state-demonym"
+	ruleSector        = "sector-words"
+	ruleLegalAction   = "legal-action-against"
+	ruleImplied       = "implied-by-agency"
+	ruleOrgUnnamed    = "unnamed-victim"
+	ruleAcronym       = "acronym-in-brackets"
+)
+
+const (
+	capWord  = `(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\p{L}\p{N}’'&-]*|\d[\p{N}]*)`
+	nameWord = `(?:[A-Z]\p{Ll}[\p{L}’'-]*)`
+	// a person's name: two to four capitalised words, initials in between
+	personName = nameWord + `(?: (?:[A-Z]\.|` + nameWord + `)){0,2} ` + nameWord
+)
+
+var (
+	reQuotedList   = regexp.MustCompile(`(?:track(?:ed|s)?(?: [a-z]+){0,3} (?:as|under|using)|threat labels?|known as|dubbed|called|a\.k\.a\.|aka|also known as|named)(?: the)?(?: threat labels?)? ((?:[“"][^”"]{2,40}[”"](?:,? (?:and|or) |, | )?)+)`)
+	reQuotedItem   = regexp.MustCompile(`[“"]([^”"]{2,40}?)[,.]?[”"]`)
+	reHackingGroup = regexp.MustCompile(`(?:hacking|threat|cyber ?espionage|APT|intrusion|state-sponsored) (?:group|actor|outfit|crew) [“"]([^”"]{2,60})[”"](?: \(([A-Za-z0-9 .-]{2,30})\))?`)
+	reAPT          = regexp.MustCompile(`(?i)\bAPT ?\d{1,3}\b`)
+	reQuotedCamp   = regexp.MustCompile(`[“"]((?:[A-Z][\p{L}-]* ){1,5}(?:Conspiracy|Campaign|Operation))[,.]?[”"]`)
+	reOperation    = regexp.MustCompile(`\bOperation (?:[A-Z][\p{L}-]+)(?: [A-Z][\p{L}-]+)?`)
+	reAgreement    = regexp.MustCompile(`\b(?:(?:19|20)\d\d )?(?:` + capWord + ` ){0,5}(?:Agreement|Accords?|Treaty|Charter|Convention|Commitments|Pact|Memorandum of Understanding|Declaration)(?: (?:on|of|for|in|against) (?:the )?(?:` + capWord + `)(?: (?:` + capWord + `|on|of|for|in|and))*` + capWord + `?)?`)
+	reOrgHeadFirst = regexp.MustCompile(`\b(?:` + capWord + ` ){0,4}(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|School|College) (?:of|for|on) (?:the )?` + capWord + `(?: (?:` + capWord + `|and|of|for|the|&))*`)
+	reOrgHeadLast  = regexp.MustCompile(`\b(?:` + capWord + `)(?: (?:` + capWord + `|of|and|&))* (?:Institute|University|College|Council|Division|Section|Directorate|Agency|Commission|Committee|Police|Court|Service|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Field Office|Office|Department|Ministry|Bureau|Center|Centre|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
+	reApposOrg     = regexp.MustCompile(`\b((?:` + capWord + `)(?: ` + capWord + `){0,4}), (?:a|an) (?:[\p{L}-]+ ){0,3}(?:company|front company|firm|hospital network|network|university|institute|contractor|bank|shipping company|organization|organisation|startup|provider|manufacturer|business)\b`)
+	reTitle        = regexp.MustCompile(`\b(?:(?:U\.S\.|FBI|Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Former|Vice|Foreign|Prime|Homeland Security|State|Defense) )*(?:Attorney General|Secretary of State|Secretary of Homeland Security|Secretary of Defense|Secretary of the Treasury|Secretary|Attorney|Deputy Director|Director|Agent in Charge|Assistant Director in Charge|Director in Charge|President|Prime Minister|Minister|Ambassador|Senator|Sen\.|Representative|Rep\.|Chancellor|Judge|Commissioner|Spokesman|Spokeswoman|Spokesperson|Chairman|Chairwoman|General|Gen\.|Admiral|Colonel|Dr\.|Mr\.|Ms\.|Mrs\.|Special Agent) (` + personName + `)\b`)
+	reNameAge      = regexp.MustCompile(`\b(` + personName + `)(?: \([^)]{1,20}\))?, (\d{2}),`)
+	reSaidName     = regexp.MustCompile(`\b(?:said|says|according to|added|told [A-Z][\p{L} ]{0,30}) (` + personName + `)\b`)
+	reNameSaid     = regexp.MustCompile(`\b(` + personName + `)(?:,[^,]{3,120},)? (?:said|says|added|told|stated|wrote)\b`)
+	reNameRole     = regexp.MustCompile(`\b(` + personName + `), (?:a |an |the )?((?:[\p{Ll}][\p{L}-]*|[A-Z][\p{L}.-]*)(?: [\p{L}.’'-]+){0,6}?) (?:at|of|for|with) (?:the )?[A-Z]`)
+	reRoleComma    = regexp.MustCompile(`\b(?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|President)(?: [\p{L}.’'-]+){0,8}, (` + personName + `),`)
+	reStateLearnt  = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
+	reGovernmentsOf = regexp.MustCompile(`\b[Gg]overnments? of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)((?:,? (?:and )?[A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)*)`)
+	reAgainst      = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
+	reIndictCharge = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging) `)
+	reLocative     = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
+	reGovCue       = regexp.MustCompile(`^(?:’s|'s)? ?(?:government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
+	reUnnamedVictim = regexp.MustCompile(`\b(?:[Vv]ictims?(?: of [\p{L} ]{1,30})? included|network of|networks of|systems of|computers of) (?:a|an) ((?:[\p{Ll}-]+ ){0,3}(?:institution|bank|company|firm|hospital|university|organization|organisation|contractor|provider|manufacturer|charity)(?: dedicated to(?: [\p{Ll}-]+){1,4})?)`)
+	reAcronymAfter  = regexp.MustCompile(`^ \([“"]?([A-Z][A-Za-z0-9]*(?: [A-Z0-9][A-Za-z0-9]*){0,3})[”"]?\)`)
+	reDateFull     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.) (\d{1,2}), ((?:19|20)\d\d)\b`)
+	reMonthYear    = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
+)
+
+// notNameWords are capitalised words that start sentences or titles, never
+// a person's name.
+var notNameWords = map[string]bool{
+	"The": true, "A": true, "An": true, "In": true, "On": true, "At": true, "For": true, "According": true, "Today": true,
+	"This": true, "These": true, "That": true, "Those": true, "It": true, "He": true, "She": true, "They": true, "We": true,
+	"Department": true, "Office": true, "Ministry": true, "Bureau": true, "Agency": true, "Court": true, "District": true,
+	"Attorney": true, "General": true, "Secretary": true, "Director": true, "Justice": true, "State": true, "Security": true,
+	"National": true, "Federal": true, "United": true, "States": true, "Republic": true, "Government": true, "Police": true,
+	"Cyber": true, "Division": true, "Section": true, "Center": true, "Centre": true, "Council": true, "Institute": true,
+	"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true, "Saturday": true, "Sunday": true,
+	"January": true, "February": true, "March": true, "April": true, "May": true, "June": true, "July": true, "August": true,
+	"September": true, "October": true, "November": true, "December": true, "Sept": true, "Also": true, "But": true,
+	"And": true, "Or": true, "If": true, "As": true, "By": true, "From": true, "With": true, "Between": true, "Despite": true,
+	"Some": true, "All": true, "Both": true, "Two": true, "Three": true, "Four": true, "Five": true, "Seven": true,
+	"Leaders": true, "Victims": true, "Sanctions": true, "Charges": true, "Indictment": true, "Press": true, "Release": true,
+	"Immediate": true, "Assistant": true, "Deputy": true, "Acting": true, "Special": true, "Agent": true, "Trial": true,
+	"Senior": true, "Chief": true, "President": true, "Minister": true, "Prime": true, "Field": true, "Washington": true,
+	"Internet": true, "Computer": true, "Network": true, "Technology": true, "Group": true, "Team": true, "Unit": true,
+	"Campaign": true, "Conspiracy": true, "Operation": true, "Mall": true, "Health": true, "Regional": true, "Shipping": true,
+	"Threat": true, "Intelligence": true, "Defendants": true, "Defendant": true, "Hacking": true, "Hackers": true,
+	"Homeland": true, "Commerce": true, "Treasury": true, "Defense": true, "White": true, "House": true, "Times": true, "Post": true,
+	"Regrettably": true, "However": true, "Shortly": true, "Numerous": true, "Multilateral": true, "International": true,
+	"Join": true, "Despite the": true, "Cybersecurity": true, "Area": true, "Our": true, "Their": true, "His": true, "Her": true,
+}
+
+func (x *extractor) compile() {
+	x.actorOf = map[string]*ActorNames{}
+	var actorNames []string
+	for i := range x.g.actors {
+		a := &x.g.actors[i]
+		for _, n := range append([]string{a.Name}, a.Aliases...) {
+			if n == "" || !actorNameUsable(n) {
+				continue
+			}
+			if _, dup := x.actorOf[n]; !dup {
+				x.actorOf[n] = a
+				actorNames = append(actorNames, n)
+			}
+		}
+	}
+	x.actorRE = alternation(actorNames)
+	x.stateOf = map[string]*state{}
+	var stateNames []string
+	for _, s := range x.g.states {
+		for _, n := range append(append([]string{}, s.names...), s.demonyms...) {
+			if _, dup := x.stateOf[n]; !dup && n != "" {
+				x.stateOf[n] = s
+				stateNames = append(stateNames, n)
+			}
+		}
+	}
+	// "The" forms of names: "the People's Republic of China" is matched as a
+	// name; curly apostrophes as straight ones.
+	for _, n := range append([]string{}, stateNames...) {
+		if strings.Contains(n, "'") {
+			curly := strings.ReplaceAll(n, "'", "’")
+			x.stateOf[curly] = x.stateOf[n]
+			stateNames = append(stateNames, curly)
+		}
+	}
+	x.stateRE = alternation(stateNames)
+	x.orgOf = map[string]*knownOrg{}
+	var orgNames []string
+	for _, o := range x.g.orgs {
+		for _, n := range o.names {
+			if _, dup := x.orgOf[n]; !dup {
+				x.orgOf[n] = o
+				orgNames = append(orgNames, n)
+			}
+			if strings.Contains(n, "'") {
+				curly := strings.ReplaceAll(n, "'", "’")
+				x.orgOf[curly] = o
+				orgNames = append(orgNames, curly)
+			}
+		}
+	}
+	x.orgRE = alternation(orgNames)
+	x.sectorOf = map[string]string{}
+	var words []string
+	for _, s := range x.g.sectors {
+		for _, w := range s.words {
+			x.sectorOf[w] = s.name
+			words = append(words, w)
+		}
+	}
+	sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+	alt := make([]string, len(words))
+	for i, w := range words {
+		alt[i] = regexp.QuoteMeta(w)
+	}
+	kw := `(?:` + strings.Join(alt, "|") + `)`
+	x.sectorRE = regexp.MustCompile(`(?i)\b(` + kw + `(?:(?:,| and|, and|,? or) ` + kw + `)*)(?: and similar)? (?:industry|industries|sectors?|companies|company|providers|manufacturers|firms|organizations|organisations|institutions|networks?|entities|targets)\b|(?i:industries|sectors) (?:like|such as|including) (` + kw + `(?:(?:,| and|, and) ` + kw + `)*)|\b(universities|hospitals|think tanks|banks)\b`)
+}
+
+// actorNameUsable reports whether a gazetteer name is distinctive enough to
+// match as is: several words, or a word with a digit or inner capital
+// (APT10, menuPass, BARIUM). One plain word ("Silence", "Equation") would
+// match ordinary prose; those count only inside a threat-label list.
+func actorNameUsable(n string) bool {
+	if strings.Contains(n, " ") {
+		return true
+	}
+	upperInside := false
+	for i, r := range n {
+		if unicode.IsDigit(r) || (i > 0 && unicode.IsUpper(r)) {
+			upperInside = true
+		}
+	}
+	return upperInside && utf8.RuneCountInString(n) >= 3
+}
+
+// alternation compiles names into one regexp, longest first, on word
+// boundaries.
+func alternation(names []string) *regexp.Regexp {
+	sorted := append([]string{}, names...)
+	sort.Slice(sorted, func(i, j int) bool {
+		if len(sorted[i]) != len(sorted[j]) {
+			return len(sorted[i]) > len(sorted[j])
+		}
+		return sorted[i] < sorted[j]
+	})
+	quoted := make([]string, len(sorted))
+	for i, n := range sorted {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	if len(quoted) == 0 {
+		return regexp.MustCompile(`\A\b\B`) // matches nothing
+	}
+	return regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(` + strings.Join(quoted, "|") + `)(?:$|[^\p{L}\p{N}])`)
+}
+
+// recognise finds the entities of sentence i, most specific rules first.
+func (x *extractor) recognise(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+
+	// Threat actors named in a list of labels: one actor, the first name
+	// its name, the others its aliases.
+	for _, m := range reQuotedList.FindAllStringSubmatchIndex(sent, -1) {
+		list := sent[m[2]:m[3]]
+		items := reQuotedItem.FindAllStringSubmatchIndex(list, -1)
+		var names []span
+		for _, it := range items {
+			name := strings.TrimSpace(list[it[2]:it[3]])
+			if name == "" || !startsUpperOrDigit(name) || !looksLikeLabel(name) {
+				continue
+			}
+			names = append(names, at(m[2]+it[2], m[2]+it[2]+len(name)))
+		}
+		if len(names) == 0 {
+			continue
+		}
+		first := x.text[names[0].start:names[0].end]
+		label := labelActor
+		if reQuotedCamp.MatchString("“" + first + "”") {
+			continue
+		}
+		e := x.actorEntity(first, at(m[0], m[1]), ruleActorList, 0.85)
+		for _, n := range names {
+			x.mention(i, n, e)
+			e.addAlias(x.text[n.start:n.end])
+		}
+		_ = label
+	}
+	for _, m := range reHackingGroup.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		short := ""
+		if m[4] >= 0 {
+			short = sent[m[4]:m[5]]
+		}
+		canonical := name
+		if short != "" && len(short) < len(name) {
+			canonical = short
+		}
+		e := x.actorEntity(canonical, at(m[0], m[1]), ruleActorGroup, 0.85)
+		x.mention(i, at(m[2], m[3]), e)
+		e.addAlias(name)
+		if short != "" {
+			x.mention(i, at(m[4], m[5]), e)
+			e.addAlias(short)
+		}
+	}
+	for _, m := range x.actorRE.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		e := x.actorEntity(name, at(m[2], m[3]), ruleActorKnown, 0.8)
+		x.mention(i, at(m[2], m[3]), e)
+	}
+	for _, m := range reAPT.FindAllStringIndex(sent, -1) {
+		name := strings.ToUpper(strings.ReplaceAll(sent[m[0]:m[1]], " ", ""))
+		e := x.actorEntity(name, at(m[0], m[1]), ruleActorPattern, 0.8)
+		x.mention(i, at(m[0], m[1]), e)
+	}
+
+	// Campaigns with a name of their own.
+	for _, m := range reQuotedCamp.FindAllStringSubmatchIndex(sent, -1) {
+		e := x.entity(labelCampaign, sent[m[2]:m[3]], at(m[0], m[1]), ruleCampaignQuote, 0.75)
+		x.mention(i, at(m[2], m[3]), e)
+	}
+	for _, m := range reOperation.FindAllStringIndex(sent, -1) {
+		e := x.entity(labelCampaign, sent[m[0]:m[1]], at(m[0], m[1]), ruleCampaignQuote, 0.6)
+		x.mention(i, at(m[0], m[1]), e)
+	}
+
+	// Agreements.
+	for _, m := range reAgreement.FindAllStringIndex(sent, -1) {
+		name := strings.TrimSuffix(strings.TrimSpace(sent[m[0]:m[1]]), ".")
+		name = strings.TrimPrefix(name, "The ")
+		if !strings.ContainsAny(name[:1], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") || strings.Count(name, " ") == 0 {
+			continue
+		}
+		e := x.agreementEntity(name, at(m[0], m[1]))
+		x.mention(i, at(m[0], m[0]+len(name)+strings.Index(sent[m[0]:m[1]], name)), e)
+	}
+
+	// Organisations the gazetteer knows.
+	for _, m := range x.orgRE.FindAllStringSubmatchIndex(sent, -1) {
+		o := x.orgOf[sent[m[2]:m[3]]]
+		e := x.entity(labelOrg, o.name, at(m[2], m[3]), ruleOrgKnown, 0.9)
+		e.kind, e.parent = o.kind, o.parent
+		x.mention(i, at(m[2], m[3]), e)
+	}
+
+	// People: a title then a name; "ORG TITLE NAME" keeps ORG for WORKS_FOR.
+	for _, m := range reTitle.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		if !x.plausibleName(name) {
+			continue
+		}
+		e := x.personEntity(name, at(m[0], m[3]), rulePersonTitle, 0.9)
+		role := strings.TrimSpace(sent[m[0]:m[2]])
+		if role != "" && !strings.HasSuffix(role, ".") {
+			if e.props["role"] == nil {
+				e.props["role"] = role
+			}
+			e.roles = append(e.roles, role)
+		}
+		x.mention(i, at(m[2], m[3]), e)
+	}
+	for _, m := range reNameAge.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		if !x.plausibleName(name) {
+			continue
+		}
+		e := x.personEntity(name, at(m[2], m[5]), rulePersonAge, 0.85)
+		x.mention(i, at(m[2], m[3]), e)
+	}
+	for _, re := range []*regexp.Regexp{reSaidName, reNameSaid, reRoleComma, reNameRole} {
+		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			if !x.plausibleName(name) || x.overlaps(i, at(m[2], m[3])) {
+				continue
+			}
+			rule := rulePersonSaid
+			if re == reNameRole || re == reRoleComma {
+				rule = rulePersonAppos
+			}
+			e := x.personEntity(name, at(m[0], m[1]), rule, 0.75)
+			if re == reNameRole {
+				if e.props["role"] == nil {
+					e.props["role"] = sent[m[4]:m[5]]
+				}
+				e.roles = append(e.roles, sent[m[4]:m[5]])
+			}
+			x.mention(i, at(m[2], m[3]), e)
+		}
+	}
+
+	// Organisations by head word or apposition ("X, a front company").
+	for _, m := range reApposOrg.FindAllStringSubmatchIndex(sent, -1) {
+		if e := x.orgCandidate(i, at(m[2], m[3]), ruleOrgApposition, 0.7); e != nil && e.rule == ruleOrgApposition {
+			e.evidence = at(m[2], m[1])
+		}
+	}
+	for _, m := range reUnnamedVictim.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		name = strings.ToUpper(name[:1]) + name[1:]
+		e := x.entity(labelOrg, name, at(m[2], m[3]), ruleOrgUnnamed, 0.5)
+		e.kind = "victim"
+		x.mention(i, at(m[2], m[3]), e)
+	}
+	for _, re := range []*regexp.Regexp{reOrgHeadFirst, reOrgHeadLast} {
+		for _, m := range re.FindAllStringIndex(sent, -1) {
+			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
+		}
+	}
+
+	// States the text introduces ("the Republic of Karvonia").
+	for _, m := range reStateLearnt.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		if x.stateOf[name] != nil || notNameWords[name] {
+			continue
+		}
+		x.learnState(name)
+	}
+	x.recogniseStates(i)
+	x.sortMentions(i)
+	x.acronyms(i)
+	x.recogniseSectors(i)
+	x.recogniseLegalActions(i)
+	x.sortMentions(i)
+}
+
+// acronyms: "Chengdu 404 Network Technology (“Chengdu 404”)", "Digital
+// Crimes Unit (DCU)": the bracketed form is an alias.
+func (x *extractor) acronyms(i int) {
+	for _, m := range append([]mention{}, x.perSent[i]...) {
+		if m.ent.label != labelOrg && m.ent.label != labelActor {
+			continue
+		}
+		loc := reAcronymAfter.FindStringSubmatchIndex(x.text[m.end:x.sents[i].end])
+		if loc == nil {
+			continue
+		}
+		sp := span{m.end + loc[2], m.end + loc[3]}
+		if x.mention(i, sp, m.ent) {
+			m.ent.addAlias(x.text[sp.start:sp.end])
+		}
+	}
+}
+
+func startsUpperOrDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}
+
+// looksLikeLabel: a threat label is one to four words, each capitalised or
+// with a digit.
+func looksLikeLabel(s string) bool {
+	words := strings.Fields(s)
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if !startsUpperOrDigit(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// actorEntity finds the actor a name belongs to: a gazetteer actor (by any
+// of its names) or one named so far in the text.
+func (x *extractor) actorEntity(name string, evidence span, rule string, conf float64) *entity {
+	norm := strings.ToUpper(strings.ReplaceAll(name, " ", ""))
+	if reAPT.MatchString(name) && len(norm) <= 6 {
+		name = norm
+	}
+	if a := x.actorOf[name]; a != nil {
+		for _, n := range append([]string{a.Name}, a.Aliases...) {
+			for _, e := range x.order {
+				if e.label == labelActor && (e.name == n || containsNorm(e.aliases, n)) {
+					return e
+				}
+			}
+		}
+	}
+	for _, e := range x.order {
+		if e.label == labelActor && (strings.EqualFold(e.name, name) || containsNorm(e.aliases, name)) {
+			return e
+		}
+	}
+	return x.entity(labelActor, name, evidence, rule, conf)
+}
+
+func containsNorm(list []string, s string) bool {
+	for _, l := range list {
+		if strings.EqualFold(strings.ReplaceAll(l, " ", ""), strings.ReplaceAll(s, " ", "")) {
+			return true
+		}
+	}
+	return false
+}
+
+// agreementEntity merges agreements of the same year that share a word
+// ("the 2015 Cyber Agreement", "the 2015 Cyber Commitments").
+func (x *extractor) agreementEntity(name string, evidence span) *entity {
+	fields := strings.Fields(name)
+	if len(fields) >= 3 && len(fields[0]) == 4 && unicode.IsDigit(rune(fields[0][0])) {
+		for _, e := range x.order {
+			ef := strings.Fields(e.name)
+			if e.label == labelAgreement && len(ef) >= 3 && ef[0] == fields[0] && ef[1] == fields[1] {
+				e.addAlias(name)
+				return e
+			}
+		}
+	}
+	return x.entity(labelAgreement, name, evidence, ruleAgreement, 0.8)
+}
+
+// personEntity finds a person by name, merging forms of one name ("Michael
+// R. Pompeo", "Mike Pompeo": same surname, same initial).
+func (x *extractor) personEntity(name string, evidence span, rule string, conf float64) *entity {
+	words := strings.Fields(name)
+	last := words[len(words)-1]
+	for _, e := range x.order {
+		if e.label != labelPerson {
+			continue
+		}
+		ew := strings.Fields(e.name)
+		if len(ew) > 1 && ew[len(ew)-1] == last && ew[0][0] == words[0][0] && ew[0] != words[0] {
+			e.addAlias(name)
+			return e
+		}
+	}
+	return x.entity(labelPerson, name, evidence, rule, conf)
+}
+
+// plausibleName rejects capitalised words that are not a person's name.
+func (x *extractor) plausibleName(name string) bool {
+	words := strings.Fields(name)
+	if len(words) < 2 {
+		return false
+	}
+	for _, w := range words {
+		if notNameWords[strings.TrimSuffix(w, ".")] || x.stateOf[w] != nil || x.orgOf[w] != nil {
+			return false
+		}
+	}
+	if x.actorOf[name] != nil || x.orgOf[name] != nil || x.stateOf[name] != nil {
+		return false
+	}
+	return true
+}
+
+// orgCandidate records an organisation found by pattern: the part of the
+// match no earlier rule claimed, without leading articles or trailing
+// connectors.
+func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *entity {
+	// cut at the first earlier mention inside the candidate
+	for _, m := range x.perSent[i] {
+		if m.start > s.start && m.start < s.end {
+			s.end = m.start
+		}
+		if m.start <= s.start && m.end > s.start {
+			if m.end >= s.end {
+				return nil
+			}
+			s.start = m.end
+		}
+	}
+	str := x.text[s.start:s.end]
+	for {
+		trimmed := strings.TrimSpace(str)
+		for _, p := range []string{"The ", "the ", "’s ", "'s ", "of ", "and ", ", "} {
+			trimmed = strings.TrimPrefix(trimmed, p)
+		}
+		for _, suf := range []string{" of the", " of", " and", " for the", " for", " the", "’s", "'s", ",", " &"} {
+			trimmed = strings.TrimSuffix(trimmed, suf)
+		}
+		if trimmed == str {
+			break
+		}
+		off := strings.Index(str, trimmed)
+		s.start += off
+		s.end = s.start + len(trimmed)
+		str = trimmed
+	}
+	if str == "" || !startsUpperOrDigit(str) || !strings.Contains(str, " ") {
+		return nil
+	}
+	first := strings.Fields(str)[0]
+	if notNameWords[first] && !orgHeadStart[first] {
+		// "According to the Department of ..." leaves "According to"; skip
+		// leading sentence words
+		idx := strings.Index(str, " ")
+		_ = idx
+		if !orgHeadStart[first] {
+			return nil
+		}
+	}
+	if x.stateOf[str] != nil || x.actorOf[str] != nil || !reOrgHead.MatchString(str) && rule != ruleOrgApposition {
+		return nil
+	}
+	e := x.entity(labelOrg, str, s, rule, conf)
+	if e.kind == "" {
+		e.kind = orgKind(str)
+	}
+	x.mention(i, s, e)
+	return e
+}
+
+// orgHeadStart: head words an organisation's name may start with.
+var reOrgHead = regexp.MustCompile(`\b(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|College|School|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|Police|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
+
+var orgHeadStart = map[string]bool{
+	"Department": true, "Ministry": true, "Office": true, "Bureau": true, "Center": true, "Centre": true, "Institute": true,
+	"University": true, "Council": true, "Division": true, "Agency": true, "Commission": true, "Committee": true, "Court": true,
+	"National": true, "Federal": true, "State": true, "Security": true, "Cyber": true, "Attorney": true, "District": true,
+	"United": true, "Royal": true, "Justice": true, "Washington": true, "Network": true, "Technology": true, "Threat": true,
+	"Intelligence": true, "Homeland": true, "Regional": true, "White": true, "General": true, "International": true,
+}
+
+func orgKind(name string) string {
+	switch {
+	case regexp.MustCompile(`\b(Department|Ministry|Agency|Bureau|Office|Division|Section|Directorate|Police|Service|Chambers|Commission|Council)\b`).MatchString(name):
+		return "agency"
+	case strings.Contains(name, "Court"):
+		return "court"
+	case regexp.MustCompile(`\b(University|College|School|Institute)\b`).MatchString(name):
+		return "university"
+	default:
+		return "company"
+	}
+}
+
+// learnState adds a state the text introduces, with the demonyms English
+// usually forms from it (Karvonia: Karvonian).
+func (x *extractor) learnState(name string) {
+	s := &state{name: name, names: []string{name}, invented: true}
+	switch {
+	case strings.HasSuffix(name, "ia"):
+		s.demonyms = []string{name + "n"}
+	case strings.HasSuffix(name, "a"):
+		s.demonyms = []string{name + "n"}
+	default:
+		s.demonyms = []string{name + "ian", name + "ese", name + "i"}
+	}
+	x.g.states = append(x.g.states, s)
+	x.stateOf[name] = s
+	for _, d := range s.demonyms {
+		x.stateOf[d] = s
+	}
+	var names []string
+	for n := range x.stateOf {
+		names = append(names, n)
+	}
+	x.stateRE = alternation(names)
+}
+
+// recogniseStates finds states: a Country where the text uses one as a
+// place ("in Malaysia", "nationals of the PRC", and the rest of a list that
+// starts so), else a Government ("the Government of Malaysia", "Chinese
+// authorities", "between the U.S. and China"). A demonym alone ("Chinese
+// hackers") names no entity.
+func (x *extractor) recogniseStates(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	type hit struct {
+		span
+		st      *state
+		demonym bool
+		label   string
+	}
+	var hits []hit
+	for _, m := range x.stateRE.FindAllStringSubmatchIndex(sent, -1) {
+		name := sent[m[2]:m[3]]
+		st := x.stateOf[name]
+		h := hit{span: span{s.start + m[2], s.start + m[3]}, st: st}
+		for _, d := range st.demonyms {
+			if d == name && !contains(st.names, name) {
+				h.demonym = true
+			}
+		}
+		hits = append(hits, h)
+	}
+	prevLabel := ""
+	prevEnd := -1
+	for k := range hits {
+		h := &hits[k]
+		before := x.text[s.start:h.start]
+		after := x.text[h.end:s.end]
+		// "the Republic of X", "the People's Republic of China (PRC)": one mention
+		full := h.span
+		for _, p := range []string{"Republic of ", "Government of ", "government of ", "State of ", "Kingdom of "} {
+			if strings.HasSuffix(before, p) {
+				full.start -= len(p)
+			}
+		}
+		switch {
+		case h.demonym && reGovCue.MatchString(strings.TrimLeft(after, " ")):
+			h.label = labelGovernment
+		case h.demonym:
+			h.label = "" // a demonym alone names no entity
+		case strings.HasSuffix(before, "Government of ") || strings.HasSuffix(before, "government of ") || strings.HasSuffix(before, "governments of ") || reGovCue.MatchString(strings.TrimLeft(after, " ")) && !strings.HasPrefix(strings.TrimLeft(after, " "), "state"):
+			h.label = labelGovernment
+		case strings.HasPrefix(after, " states") || strings.HasPrefix(after, " state "):
+			h.label = labelCountry
+		case reLocative.MatchString(before) && !(strings.HasSuffix(before, "and ") || strings.HasSuffix(before, ", ")):
+			h.label = labelCountry
+		case prevLabel != "" && prevEnd >= 0 && regexp.MustCompile(`^(?:,? (?:and|or) |, )(?:the )?$`).MatchString(x.text[prevEnd:h.start]):
+			h.label = prevLabel
+		case h.st.iso2 == "" && h.st.invented == false:
+			h.label = labelGovernment // a bloc
+		default:
+			h.label = labelGovernment
+		}
+		prevLabel, prevEnd = h.label, h.end
+		if h.label == "" {
+			prevLabel = ""
+			continue
+		}
+		e := x.entity(h.label, h.st.name, full, ruleStateKnown, 0.85)
+		if h.st.invented {
+			e.rule = ruleStateLearnt
+			e.confidence = 0.7
+		}
+		if h.demonym {
+			e.rule = ruleDemonym
+		}
+		e.st = h.st
+		if h.label == labelCountry && h.st.iso2 != "" {
+			e.props["iso2"] = h.st.iso2
+		}
+		x.mention(i, full, e)
+		if h.label == labelGovernment && !h.demonym {
+			surface := x.text[full.start:full.end]
+			if surface != h.st.name {
+				e.addAlias(surface)
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *extractor) recogniseSectors(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	for _, m := range x.sectorRE.FindAllStringSubmatchIndex(sent, -1) {
+		for g := 2; g+1 < len(m); g += 2 {
+			if m[g] < 0 {
+				continue
+			}
+			list := sent[m[g]:m[g+1]]
+			base := m[g]
+			for _, w := range regexp.MustCompile(`(?:,| and|, and|,? or) `).Split(list, -1) {
+				w = strings.TrimSpace(w)
+				off := strings.Index(sent[base:], w)
+				if off < 0 || w == "" {
+					continue
+				}
+				name := x.sectorOf[strings.ToLower(w)]
+				if name == "" {
+					continue
+				}
+				sp := span{s.start + base + off, s.start + base + off + len(w)}
+				e := x.entity(labelSector, name, span{s.start + m[0], s.start + m[1]}, ruleSector, 0.7)
+				x.mention(i, sp, e)
+				base += off + len(w)
+			}
+		}
+	}
+}
+
+// recogniseLegalActions: "charges against A and B", "the indictment charged
+// A, 35, and B, 35": a LegalAction named after its kind and its subjects
+// ("Indictment against A and B"), with the subjects charged in it.
+func (x *extractor) recogniseLegalActions(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	x.sortMentions(i)
+	type found struct {
+		kind     string
+		expected bool
+		at       int
+	}
+	var hits []found
+	for _, m := range reAgainst.FindAllStringSubmatchIndex(sent, -1) {
+		hits = append(hits, found{kind: strings.ToLower(sent[m[4]:m[5]]), expected: m[2] >= 0 || strings.Contains(sent, "expected"), at: s.start + m[1]})
+	}
+	for _, m := range reIndictCharge.FindAllStringSubmatchIndex(sent, -1) {
+		hits = append(hits, found{kind: strings.ToLower(sent[m[2]:m[3]]), at: s.start + m[1]})
+	}
+	for _, h := range hits {
+		x.chargedNames(i, h.at)
+		x.sortMentions(i)
+		subjects := x.listAfter(i, h.at, labelPerson, labelActor, labelOrg, labelGovernment)
+		if len(subjects) == 0 {
+			continue
+		}
+		var names []string
+		for _, sub := range subjects {
+			names = append(names, sub.ent.name)
+		}
+		var kindName, kind string
+		switch {
+		case strings.HasPrefix(h.kind, "indictment"):
+			kindName, kind = "Indictment", "indictment"
+		case strings.HasPrefix(h.kind, "sanction"):
+			kindName, kind = "Sanctions", "sanction"
+		case strings.Contains(h.kind, "complaint"):
+			kindName, kind = "Complaint", "complaint"
+		default:
+			kindName, kind = "Charges", "charge"
+		}
+		if h.expected {
+			kindName = "Expected " + strings.ToLower(kindName)
+		}
+		name := kindName + " against " + joinNames(names)
+		last := subjects[len(subjects)-1]
+		ev := trimSpan(x.text, span{s.start, last.end})
+		e := x.entity(labelLegalAction, name, ev, ruleLegalAction, 0.75)
+		if e.count == 0 {
+			e.first = h.at
+		}
+		e.props["kind"] = kind
+		if h.expected {
+			e.props["status"] = "expected"
+		}
+		for _, sub := range subjects {
+			if !containsEntity(e.charged, sub.ent) {
+				e.charged = append(e.charged, sub.ent)
+			}
+		}
+		e.count++
+		x.lastAction = e
+	}
+}
+
+func containsEntity(list []*entity, e *entity) bool {
+	for _, l := range list {
+		if l == e {
+			return true
+		}
+	}
+	return false
+}
+
+func joinNames(names []string) string {
+	switch len(names) {
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + " and " + names[1]
+	default:
+		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	}
+}
+
+// listAfter returns the mentions of the given labels that start at pos (after
+// spaces) and continue as a list ("A, 35, and B (…), 39"); nil if the first
+// mention after pos is not one of them.
+func (x *extractor) listAfter(i, pos int, labels ...string) []mention {
+	var out []mention
+	cur := pos
+	for _, m := range x.perSent[i] {
+		if m.start < cur {
+			continue
+		}
+		gap := x.text[cur:m.start]
+		if !reListGap.MatchString(gap) || !contains(labels, m.ent.label) {
+			break
+		}
+		out = append(out, m)
+		cur = m.end
+	}
+	return out
+}
+
+// chargedNames records the people a charge names ("charges against Zhu Hua
+// and Zhang Shilong", "charged Zhang Haoran (张浩然), 35, and Tan Dailin").
+func (x *extractor) chargedNames(i, pos int) {
+	end := x.sents[i].end
+	for first := true; pos < end; first = false {
+		m := reNextName.FindStringSubmatchIndex(x.text[pos:min(end, pos+200)])
+		if m == nil || (first && m[2] != 0 && strings.TrimSpace(x.text[pos:pos+m[2]]) != "") {
+			return
+		}
+		name := x.text[pos+m[2] : pos+m[3]]
+		sp := span{pos + m[2], pos + m[3]}
+		if x.overlaps(i, sp) {
+			pos = sp.end
+			continue
+		}
+		if !x.plausibleName(name) {
+			return
+		}
+		e := x.personEntity(name, sp, rulePersonList, 0.75)
+		x.mention(i, sp, e)
+		pos = sp.end
+	}
+}
+
+var reNextName = regexp.MustCompile(`^(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or)\s+)?(?:the\s+)?(` + personName + `)`)
+
+var reListGap = regexp.MustCompile(`^(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?$`)
+
+// --- short forms and implied entities --------------------------------------
+
+// shortForms finds later mentions of a person by one of their names ("Zhu"
+// for "Zhu Hua"), and of an organisation or actor by its acronym or alias.
+func (x *extractor) shortForms(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	short := map[string]*entity{}
+	ambiguous := map[string]bool{}
+	for _, e := range x.order {
+		if e.first > s.end {
+			continue
+		}
+		var forms []string
+		switch e.label {
+		case labelPerson:
+			w := strings.Fields(e.name)
+			forms = []string{w[0], w[len(w)-1]}
+		case labelOrg, labelActor, labelGovernment:
+			forms = append(forms, e.aliases...)
+			forms = append(forms, e.name)
+		}
+		for _, f := range forms {
+			if len(f) < 2 || notNameWords[f] {
+				continue
+			}
+			if prev, ok := short[f]; ok && prev != e {
+				ambiguous[f] = true
+				// the later one is the one the text is now about
+			}
+			short[f] = e
+		}
+	}
+	if len(short) == 0 {
+		return
+	}
+	var forms []string
+	for f := range short {
+		forms = append(forms, f)
+	}
+	re := alternation(forms)
+	for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
+		f := sent[m[2]:m[3]]
+		e := short[f]
+		sp := span{s.start + m[2], s.start + m[3]}
+		if e.label == labelPerson && ambiguous[f] {
+			continue
+		}
+		if x.mention(i, sp, e) && e.label == labelPerson {
+			e.addAlias(f)
+		}
+	}
+	x.sortMentions(i)
+}
+
+// impliedEntities adds what a known agency implies: its parent organisation
+// or government ("FBI": the Department of Justice, the United States), when
+// the text does not name it as such; and the organisation a role implies
+// ("Secretary of State": the Department of State).
+func (x *extractor) impliedEntities() {
+	for _, e := range append([]*entity{}, x.order...) {
+		if e.label != labelOrg || e.parent == "" || e.count == 0 {
+			continue
+		}
+		x.ensureParent(e)
+	}
+}
+
+func (x *extractor) ensureParent(e *entity) *entity {
+	if e.parent == "" {
+		return nil
+	}
+	if o := x.g.orgNamed(e.parent); o != nil {
+		p := x.entity(labelOrg, o.name, e.evidence, ruleImplied, 0.6)
+		if p.kind == "" {
+			p.kind, p.parent = o.kind, o.parent
+		}
+		if p.count == 0 {
+			p.rule = ruleImplied
+		}
+		x.ensureParent(p)
+		return p
+	}
+	if st := x.g.stateNamed(e.parent); st != nil {
+		p := x.entity(labelGovernment, st.name, e.evidence, ruleImplied, 0.6)
+		p.st = st
+		if p.count == 0 {
+			p.rule = ruleImplied
+		}
+		return p
+	}
+	return nil
+}
+
+// date is the article's date: a dateline (a line holding only a date) or
+// else the latest full date the text mentions.
+func (x *extractor) date() string {
+	best := ""
+	for _, m := range reDateFull.FindAllStringSubmatch(x.text, 200) {
+		d := isoDate(m[1], m[2], m[3])
+		if d == "" {
+			continue
+		}
+		if d > best {
+			best = d
+		}
+	}
+	for _, line := range strings.Split(x.text, "\n")[:min(40, strings.Count(x.text, "\n")+1)] {
+		line = strings.TrimSpace(line)
+		if m := reDateFull.FindStringSubmatch(line); m != nil && len(line) < len(m[0])+15 {
+			if d := isoDate(m[1], m[2], m[3]); d != "" {
+				return d
+			}
+		}
+	}
+	return best
+}
+
+var months = map[string]string{
+	"January": "01", "February": "02", "March": "03", "April": "04", "May": "05", "June": "06", "July": "07",
+	"August": "08", "September": "09", "October": "10", "November": "11", "December": "12",
+	"Jan.": "01", "Feb.": "02", "Aug.": "08", "Sept.": "09", "Sep.": "09", "Oct.": "10", "Nov.": "11", "Dec.": "12",
+}
+
+func isoDate(month, day, year string) string {
+	mm := months[month]
+	if mm == "" {
+		return ""
+	}
+	if len(day) == 1 {
+		day = "0" + day
+	}
+	return year + "-" + mm + "-" + day
+}
+
+// monthYear is the "Month YYYY" date a sentence names, as YYYY-MM.
+func monthYear(sent string) string {
+	if m := reMonthYear.FindStringSubmatch(sent); m != nil {
+		return m[2] + "-" + months[m[1]]
+	}
+	return ""
+}
