@@ -24,11 +24,11 @@ var (
 // state is a country or bloc: a Government when it acts, a Country when it
 // is a place.
 type state struct {
-	name      string
-	iso2      string
-	names     []string // name and other names
-	demonyms  []string
-	invented  bool // learnt from the text ("the Republic of X")
+	name     string
+	iso2     string
+	names    []string // name and other names
+	demonyms []string
+	invented bool // learnt from the text ("the Republic of X")
 }
 
 type knownOrg struct {

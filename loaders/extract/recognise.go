@@ -10,7 +10,7 @@ import (
 
 // Rule names, as the draft reports them.
 const (
-	ruleActorList     = "actor-label-list"   // tracked as "A" and "B"
+	ruleActorList     = "actor-label-list"    // tracked as "A" and "B"
 	ruleActorGroup    = "actor-hacking-group" // hacking group "X" (Y)
 	ruleActorKnown    = "actor-gazetteer"
 	ruleActorPattern  = "actor-apt-number"
@@ -37,39 +37,41 @@ const (
 )
 
 const (
-	capWord  = `(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\p{L}\p{N}’'&-]*|\d[\p{N}]*)`
+	capWord  = `(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\p{L}\p{N}&-]*|\d[\p{N}]*)`
 	nameWord = `(?:[A-Z]\p{Ll}[\p{L}’'-]*)`
 	// a person's name: two to four capitalised words, initials in between
 	personName = nameWord + `(?: (?:[A-Z]\.|` + nameWord + `)){0,2} ` + nameWord
 )
 
 var (
-	reQuotedList   = regexp.MustCompile(`(?:track(?:ed|s)?(?: [a-z]+){0,3} (?:as|under|using)|threat labels?|known as|dubbed|called|a\.k\.a\.|aka|also known as|named)(?: the)?(?: threat labels?)? ((?:[“"][^”"]{2,40}[”"](?:,? (?:and|or) |, | )?)+)`)
-	reQuotedItem   = regexp.MustCompile(`[“"]([^”"]{2,40}?)[,.]?[”"]`)
-	reHackingGroup = regexp.MustCompile(`(?:hacking|threat|cyber ?espionage|APT|intrusion|state-sponsored) (?:group|actor|outfit|crew) [“"]([^”"]{2,60})[”"](?: \(([A-Za-z0-9 .-]{2,30})\))?`)
-	reAPT          = regexp.MustCompile(`(?i)\bAPT ?\d{1,3}\b`)
-	reQuotedCamp   = regexp.MustCompile(`[“"]((?:[A-Z][\p{L}-]* ){1,5}(?:Conspiracy|Campaign|Operation))[,.]?[”"]`)
-	reOperation    = regexp.MustCompile(`\bOperation (?:[A-Z][\p{L}-]+)(?: [A-Z][\p{L}-]+)?`)
-	reAgreement    = regexp.MustCompile(`\b(?:(?:19|20)\d\d )?(?:` + capWord + ` ){0,5}(?:Agreement|Accords?|Treaty|Charter|Convention|Commitments|Pact|Memorandum of Understanding|Declaration)(?: (?:on|of|for|in|against) (?:the )?(?:` + capWord + `)(?: (?:` + capWord + `|on|of|for|in|and))*` + capWord + `?)?`)
-	reOrgHeadFirst = regexp.MustCompile(`\b(?:` + capWord + ` ){0,4}(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|School|College) (?:of|for|on) (?:the )?` + capWord + `(?: (?:` + capWord + `|and|of|for|the|&))*`)
-	reOrgHeadLast  = regexp.MustCompile(`\b(?:` + capWord + `)(?: (?:` + capWord + `|of|and|&))* (?:Institute|University|College|Council|Division|Section|Directorate|Agency|Commission|Committee|Police|Court|Service|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Field Office|Office|Department|Ministry|Bureau|Center|Centre|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
-	reApposOrg     = regexp.MustCompile(`\b((?:` + capWord + `)(?: ` + capWord + `){0,4}), (?:a|an) (?:[\p{L}-]+ ){0,3}(?:company|front company|firm|hospital network|network|university|institute|contractor|bank|shipping company|organization|organisation|startup|provider|manufacturer|business)\b`)
-	reTitle        = regexp.MustCompile(`\b(?:(?:U\.S\.|FBI|Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Former|Vice|Foreign|Prime|Homeland Security|State|Defense) )*(?:Attorney General|Secretary of State|Secretary of Homeland Security|Secretary of Defense|Secretary of the Treasury|Secretary|Attorney|Deputy Director|Director|Agent in Charge|Assistant Director in Charge|Director in Charge|President|Prime Minister|Minister|Ambassador|Senator|Sen\.|Representative|Rep\.|Chancellor|Judge|Commissioner|Spokesman|Spokeswoman|Spokesperson|Chairman|Chairwoman|General|Gen\.|Admiral|Colonel|Dr\.|Mr\.|Ms\.|Mrs\.|Special Agent) (` + personName + `)\b`)
-	reNameAge      = regexp.MustCompile(`\b(` + personName + `)(?: \([^)]{1,20}\))?, (\d{2}),`)
-	reSaidName     = regexp.MustCompile(`\b(?:said|says|according to|added|told [A-Z][\p{L} ]{0,30}) (` + personName + `)\b`)
-	reNameSaid     = regexp.MustCompile(`\b(` + personName + `)(?:,[^,]{3,120},)? (?:said|says|added|told|stated|wrote)\b`)
-	reNameRole     = regexp.MustCompile(`\b(` + personName + `), (?:a |an |the )?((?:[\p{Ll}][\p{L}-]*|[A-Z][\p{L}.-]*)(?: [\p{L}.’'-]+){0,6}?) (?:at|of|for|with) (?:the )?[A-Z]`)
-	reRoleComma    = regexp.MustCompile(`\b(?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|President)(?: [\p{L}.’'-]+){0,8}, (` + personName + `),`)
-	reStateLearnt  = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
+	reQuotedList    = regexp.MustCompile(`(?:track(?:ed|s)?(?: [a-z]+){0,3} (?:as|under|using)|threat labels?|known as|dubbed|called|a\.k\.a\.|aka|also known as|named)(?: the)?(?: threat labels?)? ((?:[“"][^”"]{2,40}[”"](?:,? (?:and|or) |, | )?)+)`)
+	reQuotedItem    = regexp.MustCompile(`[“"]([^”"]{2,40}?)[,.]?[”"]`)
+	reHackingGroup  = regexp.MustCompile(`(?:hacking|threat|cyber ?espionage|APT|intrusion|state-sponsored) (?:group|actor|outfit|crew) [“"]([^”"]{2,60})[”"](?: \(([A-Za-z0-9 .-]{2,30})\))?`)
+	reAPT           = regexp.MustCompile(`(?i)\bAPT ?\d{1,3}\b`)
+	reQuotedCamp    = regexp.MustCompile(`[“"]((?:[A-Z][\p{L}-]* ){1,5}(?:Conspiracy|Campaign|Operation))[,.]?[”"]`)
+	reOperation     = regexp.MustCompile(`\bOperation (?:[A-Z][\p{L}-]+)(?: [A-Z][\p{L}-]+)?`)
+	reAgreement     = regexp.MustCompile(`\b(?:(?:19|20)\d\d )?(?:` + capWord + ` ){0,5}(?:Agreement|Accords?|Treaty|Charter|Convention|Commitments|Pact|Memorandum of Understanding|Declaration)(?: (?:on|of|for|in|against) (?:the )?(?:` + capWord + `)(?: (?:` + capWord + `|on|of|for|in|and))*` + capWord + `?)?`)
+	reOrgHeadFirst  = regexp.MustCompile(`\b(?:` + capWord + `(?:’s|'s)? ){0,4}(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|School|College) (?:of|for|on) (?:the )?` + capWord + `(?: (?:` + capWord + `|and|of(?: the)?|for(?: the)?|&))*`)
+	reOrgHeadLast   = regexp.MustCompile(`\b(?:` + capWord + `)(?: (?:` + capWord + `|of|and|&))* (?:Institute|University|College|Council|Division|Section|Directorate|Agency|Commission|Committee|Police|Court|Service|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Field Office|Office|Department|Ministry|Bureau|Center|Centre|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
+	reApposOrg      = regexp.MustCompile(`\b((?:` + capWord + `)(?: ` + capWord + `){0,4}), (?:a|an) (?:[\p{L}-]+ ){0,3}(?:company|front company|firm|hospital network|network|university|institute|contractor|bank|shipping company|organization|organisation|startup|provider|manufacturer|business)\b`)
+	reTitle         = regexp.MustCompile(`\b(?:(?:U\.S\.|FBI|Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Former|Vice|Foreign|Prime|Homeland Security|State|Defense) )*(?:Attorney General|Secretary of State|Secretary of Homeland Security|Secretary of Defense|Secretary of the Treasury|Secretary|Attorney|Deputy Director|Director|Agent in Charge|Assistant Director in Charge|Director in Charge|President|Prime Minister|Minister|Ambassador|Senator|Sen\.|Representative|Rep\.|Chancellor|Judge|Commissioner|Spokesman|Spokeswoman|Spokesperson|Chairman|Chairwoman|General|Gen\.|Admiral|Colonel|Dr\.|Mr\.|Ms\.|Mrs\.|Special Agent) (` + personName + `)\b`)
+	reNameAge       = regexp.MustCompile(`\b(` + personName + `)(?: \([^)]{1,20}\))?, (\d{2}),`)
+	reSaidName      = regexp.MustCompile(`\b(?:said|says|according to|added|told [A-Z][\p{L} ]{0,30}) (` + personName + `)\b`)
+	reNameSaid      = regexp.MustCompile(`\b(` + personName + `)(?:,[^,]{3,120},)? (?:said|says|added|told|stated|wrote)\b`)
+	reNameRole      = regexp.MustCompile(`\b(` + personName + `), (?:a |an |the )?((?:[\p{Ll}][\p{L}-]*|[A-Z][\p{L}.-]*)(?: [\p{L}.’'-]+){0,6}?) (?:at|of|for|with) (?:the )?[A-Z]`)
+	reRoleComma     = regexp.MustCompile(`\b(?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|President)(?: [\p{L}.’'-]+){0,8}, (` + personName + `),`)
+	reStateLearnt   = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
 	reGovernmentsOf = regexp.MustCompile(`\b[Gg]overnments? of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)((?:,? (?:and )?[A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)*)`)
-	reAgainst      = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
-	reIndictCharge = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging) `)
-	reLocative     = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
-	reGovCue       = regexp.MustCompile(`^(?:’s|'s)? ?(?:government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
+	reAgainst       = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
+	reIndictCharge  = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging) `)
+	reLocative      = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
+	reCountryCue    = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business|nationals?|citizens?|residents?)\b`)
+	reCompanyCue    = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business)\b`)
+	reGovCue        = regexp.MustCompile(`^(?:’s|'s)? ?(?:government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
 	reUnnamedVictim = regexp.MustCompile(`\b(?:[Vv]ictims?(?: of [\p{L} ]{1,30})? included|network of|networks of|systems of|computers of) (?:a|an) ((?:[\p{Ll}-]+ ){0,3}(?:institution|bank|company|firm|hospital|university|organization|organisation|contractor|provider|manufacturer|charity)(?: dedicated to(?: [\p{Ll}-]+){1,4})?)`)
 	reAcronymAfter  = regexp.MustCompile(`^ \([“"]?([A-Z][A-Za-z0-9]*(?: [A-Z0-9][A-Za-z0-9]*){0,3})[”"]?\)`)
-	reDateFull     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.) (\d{1,2}), ((?:19|20)\d\d)\b`)
-	reMonthYear    = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
+	reDateFull      = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.) (\d{1,2}), ((?:19|20)\d\d)\b`)
+	reMonthYear     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
 )
 
 // notNameWords are capitalised words that start sentences or titles, never
@@ -322,7 +324,18 @@ func (x *extractor) recognise(i int) {
 	for _, re := range []*regexp.Regexp{reSaidName, reNameSaid, reRoleComma, reNameRole} {
 		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
-			if !x.plausibleName(name) || x.overlaps(i, at(m[2], m[3])) {
+			if !x.plausibleName(name) {
+				continue
+			}
+			if x.overlaps(i, at(m[2], m[3])) {
+				if re == reNameRole {
+					if p := x.mentionAt(i, at(m[2], m[3])); p != nil && p.label == labelPerson {
+						p.roles = append(p.roles, sent[m[4]:m[5]])
+						if p.props["role"] == nil {
+							p.props["role"] = sent[m[4]:m[5]]
+						}
+					}
+				}
 				continue
 			}
 			rule := rulePersonSaid
@@ -391,6 +404,25 @@ func (x *extractor) acronyms(i int) {
 			m.ent.addAlias(x.text[sp.start:sp.end])
 		}
 	}
+}
+
+func (x *extractor) hasPerson(i int) bool {
+	for _, m := range x.perSent[i] {
+		if m.ent.label == labelPerson {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionAt is the entity mentioned exactly at s in sentence i, if any.
+func (x *extractor) mentionAt(i int, s span) *entity {
+	for _, m := range x.perSent[i] {
+		if m.span == s {
+			return m.ent
+		}
+	}
+	return nil
 }
 
 func startsUpperOrDigit(s string) bool {
@@ -487,7 +519,11 @@ func (x *extractor) plausibleName(name string) bool {
 		return false
 	}
 	for _, w := range words {
-		if notNameWords[strings.TrimSuffix(w, ".")] || x.stateOf[w] != nil || x.orgOf[w] != nil {
+		if len(w) == 2 && w[1] == '.' {
+			continue // an initial
+		}
+		if notNameWords[strings.TrimSuffix(w, ".")] || x.stateOf[w] != nil || x.orgOf[w] != nil ||
+			strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "'s") {
 			return false
 		}
 	}
@@ -642,6 +678,8 @@ func (x *extractor) recogniseStates(i int) {
 			}
 		}
 		switch {
+		case reCountryCue.MatchString(after) && (!h.demonym || x.hasPerson(i) || reCompanyCue.MatchString(after)):
+			h.label = labelCountry
 		case h.demonym && reGovCue.MatchString(strings.TrimLeft(after, " ")):
 			h.label = labelGovernment
 		case h.demonym:
@@ -855,7 +893,7 @@ func (x *extractor) chargedNames(i, pos int) {
 
 var reNextName = regexp.MustCompile(`^(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or)\s+)?(?:the\s+)?(` + personName + `)`)
 
-var reListGap = regexp.MustCompile(`^(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?$`)
+var reListGap = regexp.MustCompile(`^[”"]?\)?(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?$`)
 
 // --- short forms and implied entities --------------------------------------
 

@@ -8,63 +8,64 @@ import (
 
 // Relation rule names.
 const (
-	ruleRelAffiliated = "affiliation-verb"
-	ruleRelAttributed = "on-behalf-of"
-	ruleRelSponsored  = "state-sponsored-actor"
-	ruleRelConducted  = "participated-in-campaign"
-	ruleRelTargeted   = "attack-verb"
-	ruleRelViolated   = "violates-agreement"
-	ruleRelPartyTo    = "agreement-between"
-	ruleRelCondemned  = "condemnation-verb"
-	ruleRelWorksFor   = "title-at-organisation"
-	ruleRelRoleOrg    = "role-implies-organisation"
-	ruleRelPartOf     = "organisation-structure"
-	ruleRelParent     = "agency-gazetteer-parent"
-	ruleRelSectorOf   = "organisation-in-sector"
-	ruleRelLocated    = "located-in"
-	ruleRelNational   = "nationals-of"
-	ruleRelCharged    = "charged-in"
-	ruleRelBrought    = "brought-by"
-	ruleRelAnnounced  = "announced"
-	ruleRelGoverns    = "government-of-country"
-	ruleRelReported   = "reported-by"
-	ruleRelDiscovered = "discovered-by"
+	ruleRelAffiliated  = "affiliation-verb"
+	ruleRelAttributed  = "on-behalf-of"
+	ruleRelSponsored   = "state-sponsored-actor"
+	ruleRelConducted   = "participated-in-campaign"
+	ruleRelTargeted    = "attack-verb"
+	ruleRelViolated    = "violates-agreement"
+	ruleRelPartyTo     = "agreement-between"
+	ruleRelCondemned   = "condemnation-verb"
+	ruleRelWorksFor    = "title-at-organisation"
+	ruleRelRoleOrg     = "role-implies-organisation"
+	ruleRelPartOf      = "organisation-structure"
+	ruleRelParent      = "agency-gazetteer-parent"
+	ruleRelSectorOf    = "organisation-in-sector"
+	ruleRelStateAgency = "agency-named-after-state"
+	ruleRelLocated     = "located-in"
+	ruleRelNational    = "nationals-of"
+	ruleRelCharged     = "charged-in"
+	ruleRelBrought     = "brought-by"
+	ruleRelAnnounced   = "announced"
+	ruleRelGoverns     = "government-of-country"
+	ruleRelReported    = "reported-by"
+	ruleRelDiscovered  = "discovered-by"
 )
 
 var (
-	reAffiliation = regexp.MustCompile(`\b(?:collaborated with|worked with|members? of|belong(?:s|ed)? to|conduct(?:ed|ing) the affairs of|worked through|work(?:ed|s|ing) for|employees? of|associated with|affiliated with|operatives? of)\b`)
-	reOnBehalf    = regexp.MustCompile(`\b(?:on behalf of|sponsored by|backed by|directed by|at the direction of|in the service of|acting for|acted for|working for|tasked by)\b`)
-	reSponsored   = regexp.MustCompile(`^(?:’s|'s)? (?:state-sponsored|state-backed|government-backed|government-sponsored|sponsored|backed)\b`)
-	reParticipate = regexp.MustCompile(`\b(?:participat(?:ed|ing|e|es) in|conducted|carried out|launched|ran|behind|responsible for)\b`)
-	reAttack      = regexp.MustCompile(`\b(?:hack(?:ed|ing|s)?(?: (?:into|their way into))?|st(?:ole|eal|ealing) (?:[a-z ]{0,40} )?from|target(?:ed|ing|s)?|infiltrat(?:ed|ing|ion of)|compromis(?:ed|ing|e)|breach(?:ed|ing)|attacks? on|attacked|intrusions? (?:into|affecting|against|targeting|at)|affecting|spied on|victims? (?:of [^,]{1,40} )?included)\b`)
-	reViolation   = regexp.MustCompile(`\b(?:violat(?:es|ed|e|ing)|violations? of|breach(?:es|ed)? of|in breach of|contraven(?:es|ed|e))\b`)
-	reBetween     = regexp.MustCompile(`^(?: (?:made|signed|reached|concluded|agreed))? between `)
-	reSigned      = regexp.MustCompile(`\b(?:which|that) $`)
-	reCondemn     = regexp.MustCompile(`(?i)\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|call(?:s|ed|ing)? out|speak(?:s|ing)? out|spoke out|hold\b[^.]{0,40}\baccountable|held\b[^.]{0,40}\baccountable|shameful|irresponsible|very real threat|rebuk(?:e|ed|es)|criticiz(?:e|ed|es)|criticis(?:e|ed|es))\b`)
-	reExpected    = regexp.MustCompile(`\b(?:expected to|slated to|set to|plans? to|planned to|are to)\b`)
-	reGeneric     = regexp.MustCompile(`(?i)\b(?:they|the (?:two |three |four |five |six |seven )?defendants|the hackers|the group|the intrusions|the actors|these actors|the attackers|the conspirators|computer hackers|the hacking group)\b`)
-	reClauseEnd   = regexp.MustCompile(`, (?:according to|said|the [A-Z][\p{L} ]+ reported)|;| reported\b`)
-	reSaid        = regexp.MustCompile(`\b(?:said|says|added|saying|stated|told|wrote)\b`)
-	reStatement   = regexp.MustCompile(`\b(?:released|issued) a (?:joint )?statement\b`)
-	rePronounSaid = regexp.MustCompile(`(?i)\b(?:he|she|they|the statement|the release) (?:added|said|continued)\b`)
-	reProsecuting = regexp.MustCompile(`\b(?:is|are) prosecuting (?:this|the) case\b`)
-	reLocatedAt   = regexp.MustCompile(`\b(?:registered|based|headquartered|located|incorporated) in (?:the )?$`)
-	reNationals   = regexp.MustCompile(`\b(?:nationals?|residents?|citizens?)\b`)
-	reCompanyOf   = regexp.MustCompile(`^,? (?:a|an) (?:[\p{L}-]+ )?$`)
-	reUSAttorney  = regexp.MustCompile(`U\.S\. Attorney (?:[A-Z][\p{L}.]* ){0,3}(?:for|of) the (District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
-	reDistrictOf  = regexp.MustCompile(`^,? (?:[\p{L}.’' ]{0,40} )?(?:for|of) the (District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
-	reIncluding   = regexp.MustCompile(`^,? including (?:its |the |their )?$`)
-	reServiceOf   = regexp.MustCompile(`^, (?:a|an|the) (?:service|unit|division|part|agency|branch|arm|department|subsidiary) of (?:the )?$`)
-	reOfThe       = regexp.MustCompile(`^ of (?:the )?$`)
-	rePossessive  = regexp.MustCompile(`^(?:’s|'s) $`)
-	reAdjacent    = regexp.MustCompile(`^ $`)
-	reTitleGap    = regexp.MustCompile(`^ (?:(?:Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Vice) )*(?:Secretary|Director|Deputy Director|Spokesman|Spokeswoman|Chief|Commissioner|Special Agent in Charge|Agent|Administrator|Chairman|Head|Minister) $`)
-	reRoleOf      = regexp.MustCompile(`^(?:,)? (?:of|at|for|with) (?:the )?$`)
+	reAffiliation  = regexp.MustCompile(`\b(?:collaborated with|worked with|members? of|belong(?:s|ed)? to|conduct(?:ed|ing) the affairs of|worked through|work(?:ed|s|ing) for|employees? of|associated with|affiliated with|operatives? of)\b`)
+	reOnBehalf     = regexp.MustCompile(`\b(?:on behalf of|sponsored by|backed by|directed by|at the direction of|in the service of|acting for|acted for|working for|tasked by)\b`)
+	reSponsored    = regexp.MustCompile(`^(?:’s|'s)? (?:state-sponsored|state-backed|government-backed|government-sponsored|sponsored|backed)\b`)
+	reParticipate  = regexp.MustCompile(`\b(?:participat(?:ed|ing|e|es) in|conducted|carried out|launched|ran|behind|responsible for)\b`)
+	reAttack       = regexp.MustCompile(`\b(?:hack(?:ed|ing|s)?(?: (?:into|their way into))?|st(?:ole|eal|ealing) (?:[a-z ]{0,40} )?from|target(?:ed|ing|s)?|infiltrat(?:ed|ing|ion of)|compromis(?:ed|ing|e)|breach(?:ed|ing)|attacks? on|attacked|intrusions? (?:into|affecting|against|targeting|at)|affecting|spied on|victims? (?:of [^,]{1,40} )?included)\b`)
+	reViolation    = regexp.MustCompile(`\b(?:violat(?:es|ed|e|ing)|violations? of|breach(?:es|ed)? of|in breach of|contraven(?:es|ed|e))\b`)
+	reBetween      = regexp.MustCompile(`^(?: (?:made|signed|reached|concluded|agreed))? between `)
+	reSigned       = regexp.MustCompile(`\b(?:which|that) $`)
+	reCondemn      = regexp.MustCompile(`(?i)\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|call(?:s|ed|ing)? out|speak(?:s|ing)? out|spoke out|hold\b[^.]{0,40}\baccountable|held\b[^.]{0,40}\baccountable|shameful|irresponsible|very real threat|rebuk(?:e|ed|es)|criticiz(?:e|ed|es)|criticis(?:e|ed|es))\b`)
+	reExpected     = regexp.MustCompile(`\b(?:expected to|slated to|set to|plans? to|planned to|are to)\b`)
+	reGeneric      = regexp.MustCompile(`(?i)\b(?:they|the (?:two |three |four |five |six |seven )?defendants|the hackers|the group|the intrusions|the actors|these actors|the attackers|the conspirators|computer hackers|the hacking group)\b`)
+	reClauseEnd    = regexp.MustCompile(`, (?:according to|said|the [A-Z][\p{L} ]+ reported)|;| reported\b`)
+	reSaid         = regexp.MustCompile(`\b(?:said|says|added|saying|stated|told|wrote)\b`)
+	reStatement    = regexp.MustCompile(`\b(?:released|issued) a (?:joint )?statement\b`)
+	rePronounSaid  = regexp.MustCompile(`(?i)\b(?:he|she|they|the statement|the release) (?:added|said|continued)\b`)
+	reProsecuting  = regexp.MustCompile(`\b(?:is|are) prosecuting (?:this|the) case\b`)
+	reLocatedAt    = regexp.MustCompile(`\b(?:registered|based|headquartered|located|incorporated) in (?:the )?$`)
+	reNationals    = regexp.MustCompile(`\b(?:nationals?|residents?|citizens?)\b`)
+	reCompanyOf    = regexp.MustCompile(`^[”"]?\)?,? (?:a|an) (?:[\p{L}-]+ )?$`)
+	reUSAttorney   = regexp.MustCompile(`U\.S\. Attorney (?:[A-Z][\p{L}.]* ){0,3}(?:for|of) the (District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
+	reDistrictOf   = regexp.MustCompile(`^,? (?:[\p{L}.’' ]{0,40} )?(?:for|of) the (District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
+	reIncluding    = regexp.MustCompile(`^,? including (?:its |the |their )?$`)
+	reServiceOf    = regexp.MustCompile(`^, (?:a|an|the) (?:service|unit|division|part|agency|branch|arm|department|subsidiary) of (?:the )?$`)
+	reOfThe        = regexp.MustCompile(`^ of (?:the )?$`)
+	rePossessive   = regexp.MustCompile(`^(?:’s|'s) $`)
+	reAdjacent     = regexp.MustCompile(`^ $`)
+	reTitleGap     = regexp.MustCompile(`^ (?:(?:Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Vice) )*(?:Secretary|Director|Deputy Director|Spokesman|Spokeswoman|Chief|Commissioner|Special Agent in Charge|Agent|Administrator|Chairman|Head|Minister) $`)
+	reRoleOf       = regexp.MustCompile(`^(?:,)? (?:of|at|for|with) (?:the )?$`)
 	reOrgRoleComma = regexp.MustCompile(`^ (?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|head|chief)(?: [\p{L}.’'-]+){0,8}, $`)
-	reRoleAt      = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?$`)
-	reAnnounced   = regexp.MustCompile(`\bannounc(?:ed|es|ing)\b`)
-	reReported    = regexp.MustCompile(`\breported\b`)
-	reDiscovered  = regexp.MustCompile(`\bdiscover(?:ed|y|s)\b`)
+	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?$`)
+	reAnnounced    = regexp.MustCompile(`\bannounc(?:ed|es|ing)\b`)
+	reReported     = regexp.MustCompile(`\breported\b`)
+	reDiscovered   = regexp.MustCompile(`\bdiscover(?:ed|y|s)\b`)
 )
 
 // roleOrgs: posts that name their organisation (United States usage).
@@ -159,6 +160,10 @@ func (x *extractor) after(i, pos, limit int, labels ...string) []mention {
 			if hasLabel(m.ent, labels) {
 				out = append(out, m)
 			}
+			continue
+		}
+		if m.ent == out[len(out)-1].ent {
+			out[len(out)-1].end = m.end // "X (ACR)": one item
 			continue
 		}
 		if !hasLabel(m.ent, labels) || !reListGap.MatchString(x.text[out[len(out)-1].end:m.start]) {
@@ -608,7 +613,11 @@ func (x *extractor) relateOrganisations(i int) {
 				}
 			}
 			if (a.label == labelOrg || a.label == labelGovernment) && reIncluding.MatchString(gap) {
-				for _, c := range x.after(i, n.start, s.end, labelOrg) {
+				from := n.start
+				if n.ent == a && k+2 < len(ms) && rePossessive.MatchString(x.text[n.end:ms[k+2].start]) {
+					from = ms[k+2].start // "Microsoft, including Microsoft's X"
+				}
+				for _, c := range x.after(i, from, s.end, labelOrg) {
 					x.addRel(relPartOf, c.ent, a, span{m.start, c.end}, ruleRelPartOf, 0.65)
 				}
 			}
@@ -715,8 +724,12 @@ func (x *extractor) relateOrganisations(i int) {
 }
 
 func isUSAttorney(p *entity) bool {
-	role, _ := p.props["role"].(string)
-	return strings.Contains(role, "U.S. Attorney")
+	for _, role := range p.roles {
+		if strings.Contains(role, "U.S. Attorney") {
+			return true
+		}
+	}
+	return false
 }
 
 // usAttorneyOffice: a U.S. Attorney "for the District of X" works for the
@@ -773,6 +786,24 @@ func (x *extractor) relateLocations(i int) {
 	}
 }
 
+// stateInName is the state an agency's name names ("Royal Malaysia
+// Police", "U.S. District Court", "Norwegian Police Security Service").
+func (x *extractor) stateInName(name string) *state {
+	for _, w := range strings.Fields(name) {
+		if st := x.stateOf[w]; st != nil {
+			return st
+		}
+	}
+	for _, st := range x.g.states {
+		for _, n := range st.names {
+			if strings.Contains(n, " ") && strings.Contains(name, n) {
+				return st
+			}
+		}
+	}
+	return nil
+}
+
 func (x *extractor) orgBefore(i, k int) *mention {
 	for j := k - 1; j >= 0; j-- {
 		if x.perSent[i][j].ent.label == labelOrg {
@@ -825,6 +856,16 @@ func (x *extractor) documentRelations() {
 		}
 	}
 	for _, e := range x.order {
+		if e.label != labelOrg || e.parent != "" || e.count == 0 || (e.kind != "agency" && e.kind != "court") {
+			continue
+		}
+		if st := x.stateInName(e.name); st != nil {
+			if g, ok := x.ents[entityKey(labelGovernment, st.name)]; ok {
+				x.addRel(relPartOf, e, g, e.evidence, ruleRelStateAgency, 0.6)
+			}
+		}
+	}
+	for _, e := range x.order {
 		if e.label != labelGovernment || e.st == nil {
 			continue
 		}
@@ -847,7 +888,7 @@ func (x *extractor) documentRelations() {
 					continue
 				}
 				for _, w := range st.words {
-					if regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(w) + `\b`).MatchString(e.name) ||
+					if regexp.MustCompile(`(?i)\b`+regexp.QuoteMeta(w)+`\b`).MatchString(e.name) ||
 						regexp.MustCompile(`(?i), (?:a|an) (?:[\p{L}-]+ )?`+regexp.QuoteMeta(w)+`\b`).MatchString(ev) {
 						x.addRel(relPartOf, e, sec, e.evidence, ruleRelSectorOf, 0.55)
 					}
