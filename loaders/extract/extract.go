@@ -11,7 +11,6 @@ package extract
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -111,6 +110,7 @@ type entity struct {
 	st          *state // for Government and Country
 	charged     []*entity
 	roles       []string
+	x           *extractor
 }
 
 type mention struct {
@@ -129,27 +129,37 @@ type relation struct {
 }
 
 type extractor struct {
-	text     string
-	g        *gazetteer
-	model    model.Model
-	sents    []sentence
-	perSent  [][]mention
-	ents     map[string]*entity
-	order    []*entity
-	rels     map[string]*relation
-	relOrder []*relation
-	actorRE  *regexp.Regexp
-	actorOf  map[string]*ActorNames
-	stateRE  *regexp.Regexp
-	stateOf  map[string]*state
-	orgRE    *regexp.Regexp
-	orgOf    map[string]*knownOrg
-	sectorRE *regexp.Regexp
-	sectorOf map[string]string
-	// the last legal action, whose defendants "the defendants" names
-	lastAction *entity
+	text       string
+	g          *gazetteer
+	model      model.Model
+	sents      []sentence
+	perSent    [][]mention
+	ents       map[string]*entity
+	order      []*entity
+	rels       map[relKey]*relation
+	relOrder   []*relation
+	actorRE    *dict
+	actorOf    map[string]*ActorNames
+	stateRE    *dict
+	stateOf    map[string]*state
+	orgRE      *dict
+	orgOf      map[string]*knownOrg
+	sectorDict *dict
+	sectorOf   map[string]string
 	// paragraph -> speakers of its quotes
 	speakers map[int][]*entity
+	// indexes, so that work stays linear in the text's length
+	aliasIdx      map[string]*entity   // entityKey(label, alias)
+	byLast        map[string][]*entity // people by last name
+	agreements    []*entity
+	actionsBySent map[int][]*entity
+	lastAction    []*entity // per sentence: the last legal action up to it
+	shortRE       *dict
+	shortOf       map[string]*entity
+	main          *entity // the threat actor named most
+	attributedGov *entity // the first government an actor is attributed to
+	namedForeign  *entity // the foreign government named most
+	learnt        int
 }
 
 // Extract reads text and returns a draft. It never fails: text without any
@@ -160,12 +170,15 @@ func Extract(text string, opts Options) Draft {
 		m = *opts.Model
 	}
 	x := &extractor{
-		text:     text,
-		g:        shippedGazetteer(opts.Actors),
-		model:    m,
-		ents:     map[string]*entity{},
-		rels:     map[string]*relation{},
-		speakers: map[int][]*entity{},
+		text:          text,
+		g:             shippedGazetteer(opts.Actors),
+		model:         m,
+		ents:          map[string]*entity{},
+		rels:          map[relKey]*relation{},
+		speakers:      map[int][]*entity{},
+		aliasIdx:      map[string]*entity{},
+		byLast:        map[string][]*entity{},
+		actionsBySent: map[int][]*entity{},
 	}
 	x.compile()
 	x.sents = splitSentences(text)
@@ -173,10 +186,12 @@ func Extract(text string, opts Options) Draft {
 	for i := range x.sents {
 		x.recognise(i)
 	}
+	x.compileShortForms()
 	for i := range x.sents {
 		x.shortForms(i)
 	}
 	x.impliedEntities()
+	x.indexDocument()
 	for i := range x.sents {
 		x.findSpeakers(i)
 	}
@@ -197,21 +212,40 @@ func (x *extractor) entity(label, name string, evidence span, rule string, confi
 	if e, ok := x.ents[key]; ok {
 		return e
 	}
-	// an alias of an entity of the same label
-	for _, e := range x.order {
-		if e.label != label {
-			continue
-		}
-		for _, a := range e.aliases {
-			if model.Normalize(a) == model.Normalize(name) {
-				return e
-			}
-		}
+	if e, ok := x.aliasIdx[key]; ok {
+		return e
 	}
-	e := &entity{label: label, name: name, evidence: evidence, rule: rule, confidence: confidence, first: evidence.start, props: map[string]any{}}
+	e := &entity{label: label, name: name, evidence: evidence, rule: rule, confidence: confidence, first: evidence.start, props: map[string]any{}, x: x}
 	x.ents[key] = e
 	x.order = append(x.order, e)
+	if label == labelPerson {
+		w := strings.Fields(name)
+		x.byLast[w[len(w)-1]] = append(x.byLast[w[len(w)-1]], e)
+	}
+	if label == labelAgreement {
+		x.agreements = append(x.agreements, e)
+	}
 	return e
+}
+
+// addRole records a post a person holds, as the text gives it.
+func (e *entity) addRole(role string) {
+	if role == "" || contains(e.roles, role) || len(e.roles) >= 8 {
+		return
+	}
+	e.roles = append(e.roles, role)
+	if e.props["role"] == nil {
+		e.props["role"] = role
+	}
+}
+
+// lookup finds an entity by label and name or alias.
+func (x *extractor) lookup(label, name string) *entity {
+	key := entityKey(label, name)
+	if e, ok := x.ents[key]; ok {
+		return e
+	}
+	return x.aliasIdx[key]
 }
 
 func (e *entity) addAlias(a string) {
@@ -225,6 +259,43 @@ func (e *entity) addAlias(a string) {
 		}
 	}
 	e.aliases = append(e.aliases, a)
+	if e.x != nil {
+		key := entityKey(e.label, a)
+		if _, taken := e.x.aliasIdx[key]; !taken {
+			e.x.aliasIdx[key] = e
+		}
+	}
+}
+
+// indexDocument computes, once recognition is done, what the relation
+// rules ask of the whole text.
+func (x *extractor) indexDocument() {
+	x.lastAction = make([]*entity, len(x.sents))
+	var last *entity
+	for i := range x.sents {
+		if as := x.actionsBySent[i]; len(as) > 0 {
+			last = as[len(as)-1]
+		}
+		x.lastAction[i] = last
+	}
+	for _, e := range x.order {
+		if e.label == labelActor && e.count > 0 && (x.main == nil || e.count > x.main.count) {
+			x.main = e
+		}
+	}
+	home := map[*entity]bool{}
+	for _, e := range x.order {
+		if e.label == labelOrg && e.parent != "" {
+			if st := x.g.stateNamed(e.parent); st != nil {
+				home[x.ents[entityKey(labelGovernment, st.name)]] = true
+			}
+		}
+	}
+	for _, e := range x.order {
+		if e.label == labelGovernment && e.count > 0 && !home[e] && e.st != nil && e.st.iso2 != "" && (x.namedForeign == nil || e.count > x.namedForeign.count) {
+			x.namedForeign = e
+		}
+	}
 }
 
 // overlaps reports whether s overlaps a mention already found in sentence i.
@@ -266,13 +337,21 @@ func (x *extractor) draft() Draft {
 	for _, r := range x.relOrder {
 		inRelation[r.from], inRelation[r.to] = true, true
 	}
+	inAttack := map[*entity]bool{}
+	for i, ms := range x.perSent {
+		if len(ms) > 0 && findIf(reAttack, x.text[x.sents[i].start:x.sents[i].end], attackWords...) != nil {
+			for _, m := range ms {
+				inAttack[m.ent] = true
+			}
+		}
+	}
 	for _, e := range x.order {
 		if e.count == 0 && e.rule != ruleImplied {
 			continue
 		}
 		// a state named once and in no claim is context ("a meeting on
 		// Iran"), not a party
-		if (e.label == labelGovernment || e.label == labelCountry) && e.count < 2 && !inRelation[e] && !x.inAttackSentence(e) {
+		if (e.label == labelGovernment || e.label == labelCountry) && e.count < 2 && !inRelation[e] && !inAttack[e] {
 			continue
 		}
 		id := slug(e.name)
@@ -313,19 +392,6 @@ func (x *extractor) draft() Draft {
 		})
 	}
 	return d
-}
-
-// inAttackSentence reports whether e is named in a sentence about an
-// intrusion (a victim, most likely).
-func (x *extractor) inAttackSentence(e *entity) bool {
-	for i, ms := range x.perSent {
-		for _, m := range ms {
-			if m.ent == e && reAttack.MatchString(x.text[x.sents[i].start:x.sents[i].end]) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func slug(name string) string {

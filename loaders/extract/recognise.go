@@ -159,13 +159,7 @@ func (x *extractor) compile() {
 			words = append(words, w)
 		}
 	}
-	sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
-	alt := make([]string, len(words))
-	for i, w := range words {
-		alt[i] = regexp.QuoteMeta(w)
-	}
-	kw := `(?:` + strings.Join(alt, "|") + `)`
-	x.sectorRE = regexp.MustCompile(`(?i)\b(` + kw + `(?:(?:,| and|, and|,? or) ` + kw + `)*)(?: and similar)? (?:industry|industries|sectors?|companies|company|providers|manufacturers|firms|organizations|organisations|institutions|networks?|entities|targets)\b|(?i:industries|sectors) (?:like|such as|including) (` + kw + `(?:(?:,| and|, and) ` + kw + `)*)|\b(universities|hospitals|think tanks|banks)\b`)
+	x.sectorDict = newDict(words)
 }
 
 // actorNameUsable reports whether a gazetteer name is distinctive enough to
@@ -185,9 +179,12 @@ func actorNameUsable(n string) bool {
 	return upperInside && utf8.RuneCountInString(n) >= 3
 }
 
-// alternation compiles names into one regexp, longest first, on word
+// alternation builds the matcher of a list of names.
+func alternation(names []string) *dict { return newDict(names) }
+
+// alternationRegexp compiles names into one regexp, longest first, on word
 // boundaries.
-func alternation(names []string) *regexp.Regexp {
+func alternationRegexp(names []string) *regexp.Regexp {
 	sorted := append([]string{}, names...)
 	sort.Slice(sorted, func(i, j int) bool {
 		if len(sorted[i]) != len(sorted[j]) {
@@ -213,48 +210,52 @@ func (x *extractor) recognise(i int) {
 
 	// Threat actors named in a list of labels: one actor, the first name
 	// its name, the others its aliases.
-	for _, m := range reQuotedList.FindAllStringSubmatchIndex(sent, -1) {
-		list := sent[m[2]:m[3]]
-		items := reQuotedItem.FindAllStringSubmatchIndex(list, -1)
-		var names []span
-		for _, it := range items {
-			name := strings.TrimSpace(list[it[2]:it[3]])
-			if name == "" || !startsUpperOrDigit(name) || !looksLikeLabel(name) {
+	if hasAny(sent, `“`, `"`) {
+		for _, m := range reQuotedList.FindAllStringSubmatchIndex(sent, -1) {
+			list := sent[m[2]:m[3]]
+			items := reQuotedItem.FindAllStringSubmatchIndex(list, -1)
+			var names []span
+			for _, it := range items {
+				name := strings.TrimSpace(list[it[2]:it[3]])
+				if name == "" || !startsUpperOrDigit(name) || !looksLikeLabel(name) {
+					continue
+				}
+				names = append(names, at(m[2]+it[2], m[2]+it[2]+len(name)))
+			}
+			if len(names) == 0 {
 				continue
 			}
-			names = append(names, at(m[2]+it[2], m[2]+it[2]+len(name)))
+			first := x.text[names[0].start:names[0].end]
+			label := labelActor
+			if reQuotedCamp.MatchString("“" + first + "”") {
+				continue
+			}
+			e := x.actorEntity(first, at(m[0], m[1]), ruleActorList, 0.85)
+			for _, n := range names {
+				x.mention(i, n, e)
+				e.addAlias(x.text[n.start:n.end])
+			}
+			_ = label
 		}
-		if len(names) == 0 {
-			continue
-		}
-		first := x.text[names[0].start:names[0].end]
-		label := labelActor
-		if reQuotedCamp.MatchString("“" + first + "”") {
-			continue
-		}
-		e := x.actorEntity(first, at(m[0], m[1]), ruleActorList, 0.85)
-		for _, n := range names {
-			x.mention(i, n, e)
-			e.addAlias(x.text[n.start:n.end])
-		}
-		_ = label
 	}
-	for _, m := range reHackingGroup.FindAllStringSubmatchIndex(sent, -1) {
-		name := sent[m[2]:m[3]]
-		short := ""
-		if m[4] >= 0 {
-			short = sent[m[4]:m[5]]
-		}
-		canonical := name
-		if short != "" && len(short) < len(name) {
-			canonical = short
-		}
-		e := x.actorEntity(canonical, at(m[0], m[1]), ruleActorGroup, 0.85)
-		x.mention(i, at(m[2], m[3]), e)
-		e.addAlias(name)
-		if short != "" {
-			x.mention(i, at(m[4], m[5]), e)
-			e.addAlias(short)
+	if hasAny(sent, "group", "actor", "outfit", "crew") {
+		for _, m := range reHackingGroup.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			short := ""
+			if m[4] >= 0 {
+				short = sent[m[4]:m[5]]
+			}
+			canonical := name
+			if short != "" && len(short) < len(name) {
+				canonical = short
+			}
+			e := x.actorEntity(canonical, at(m[0], m[1]), ruleActorGroup, 0.85)
+			x.mention(i, at(m[2], m[3]), e)
+			e.addAlias(name)
+			if short != "" {
+				x.mention(i, at(m[4], m[5]), e)
+				e.addAlias(short)
+			}
 		}
 	}
 	for _, m := range x.actorRE.FindAllStringSubmatchIndex(sent, -1) {
@@ -262,31 +263,39 @@ func (x *extractor) recognise(i int) {
 		e := x.actorEntity(name, at(m[2], m[3]), ruleActorKnown, 0.8)
 		x.mention(i, at(m[2], m[3]), e)
 	}
-	for _, m := range reAPT.FindAllStringIndex(sent, -1) {
-		name := strings.ToUpper(strings.ReplaceAll(sent[m[0]:m[1]], " ", ""))
-		e := x.actorEntity(name, at(m[0], m[1]), ruleActorPattern, 0.8)
-		x.mention(i, at(m[0], m[1]), e)
+	if hasAny(sent, "APT", "Apt", "apt") {
+		for _, m := range reAPT.FindAllStringIndex(sent, -1) {
+			name := strings.ToUpper(strings.ReplaceAll(sent[m[0]:m[1]], " ", ""))
+			e := x.actorEntity(name, at(m[0], m[1]), ruleActorPattern, 0.8)
+			x.mention(i, at(m[0], m[1]), e)
+		}
 	}
 
 	// Campaigns with a name of their own.
-	for _, m := range reQuotedCamp.FindAllStringSubmatchIndex(sent, -1) {
-		e := x.entity(labelCampaign, sent[m[2]:m[3]], at(m[0], m[1]), ruleCampaignQuote, 0.75)
-		x.mention(i, at(m[2], m[3]), e)
+	if hasAny(sent, "Conspiracy", "Campaign", "Operation") {
+		for _, m := range reQuotedCamp.FindAllStringSubmatchIndex(sent, -1) {
+			e := x.entity(labelCampaign, sent[m[2]:m[3]], at(m[0], m[1]), ruleCampaignQuote, 0.75)
+			x.mention(i, at(m[2], m[3]), e)
+		}
 	}
-	for _, m := range reOperation.FindAllStringIndex(sent, -1) {
-		e := x.entity(labelCampaign, sent[m[0]:m[1]], at(m[0], m[1]), ruleCampaignQuote, 0.6)
-		x.mention(i, at(m[0], m[1]), e)
+	if hasAny(sent, "Operation ") {
+		for _, m := range reOperation.FindAllStringIndex(sent, -1) {
+			e := x.entity(labelCampaign, sent[m[0]:m[1]], at(m[0], m[1]), ruleCampaignQuote, 0.6)
+			x.mention(i, at(m[0], m[1]), e)
+		}
 	}
 
 	// Agreements.
-	for _, m := range reAgreement.FindAllStringIndex(sent, -1) {
-		name := strings.TrimSuffix(strings.TrimSpace(sent[m[0]:m[1]]), ".")
-		name = strings.TrimPrefix(name, "The ")
-		if !strings.ContainsAny(name[:1], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") || strings.Count(name, " ") == 0 {
-			continue
+	if hasAny(sent, "Agreement", "Accord", "Treaty", "Charter", "Convention", "Commitments", "Pact", "Memorandum", "Declaration") {
+		for _, m := range reAgreement.FindAllStringIndex(sent, -1) {
+			name := strings.TrimSuffix(strings.TrimSpace(sent[m[0]:m[1]]), ".")
+			name = strings.TrimPrefix(name, "The ")
+			if !strings.ContainsAny(name[:1], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") || strings.Count(name, " ") == 0 {
+				continue
+			}
+			e := x.agreementEntity(name, at(m[0], m[1]))
+			x.mention(i, at(m[0], m[0]+len(name)+strings.Index(sent[m[0]:m[1]], name)), e)
 		}
-		e := x.agreementEntity(name, at(m[0], m[1]))
-		x.mention(i, at(m[0], m[0]+len(name)+strings.Index(sent[m[0]:m[1]], name)), e)
 	}
 
 	// Organisations the gazetteer knows.
@@ -298,30 +307,34 @@ func (x *extractor) recognise(i int) {
 	}
 
 	// People: a title then a name; "ORG TITLE NAME" keeps ORG for WORKS_FOR.
-	for _, m := range reTitle.FindAllStringSubmatchIndex(sent, -1) {
-		name := sent[m[2]:m[3]]
-		if !x.plausibleName(name) {
-			continue
-		}
-		e := x.personEntity(name, at(m[0], m[3]), rulePersonTitle, 0.9)
-		role := strings.TrimSpace(sent[m[0]:m[2]])
-		if role != "" && !strings.HasSuffix(role, ".") {
-			if e.props["role"] == nil {
-				e.props["role"] = role
+	if hasAny(sent, titleWords...) {
+		for _, m := range reTitle.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			if !x.plausibleName(name) {
+				continue
 			}
-			e.roles = append(e.roles, role)
+			e := x.personEntity(name, at(m[0], m[3]), rulePersonTitle, 0.9)
+			role := strings.TrimSpace(sent[m[0]:m[2]])
+			if !strings.HasSuffix(role, ".") {
+				e.addRole(role)
+			}
+			x.mention(i, at(m[2], m[3]), e)
 		}
-		x.mention(i, at(m[2], m[3]), e)
 	}
-	for _, m := range reNameAge.FindAllStringSubmatchIndex(sent, -1) {
-		name := sent[m[2]:m[3]]
-		if !x.plausibleName(name) {
-			continue
+	if hasAgeComma(sent) {
+		for _, m := range reNameAge.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			if !x.plausibleName(name) {
+				continue
+			}
+			e := x.personEntity(name, at(m[2], m[5]), rulePersonAge, 0.85)
+			x.mention(i, at(m[2], m[3]), e)
 		}
-		e := x.personEntity(name, at(m[2], m[5]), rulePersonAge, 0.85)
-		x.mention(i, at(m[2], m[3]), e)
 	}
 	for _, re := range []*regexp.Regexp{reSaidName, reNameSaid, reRoleComma, reNameRole} {
+		if !hasAny(sent, personCueWords[re]...) {
+			continue
+		}
 		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
 			if !x.plausibleName(name) {
@@ -330,10 +343,7 @@ func (x *extractor) recognise(i int) {
 			if x.overlaps(i, at(m[2], m[3])) {
 				if re == reNameRole {
 					if p := x.mentionAt(i, at(m[2], m[3])); p != nil && p.label == labelPerson {
-						p.roles = append(p.roles, sent[m[4]:m[5]])
-						if p.props["role"] == nil {
-							p.props["role"] = sent[m[4]:m[5]]
-						}
+						p.addRole(sent[m[4]:m[5]])
 					}
 				}
 				continue
@@ -344,41 +354,47 @@ func (x *extractor) recognise(i int) {
 			}
 			e := x.personEntity(name, at(m[0], m[1]), rule, 0.75)
 			if re == reNameRole {
-				if e.props["role"] == nil {
-					e.props["role"] = sent[m[4]:m[5]]
-				}
-				e.roles = append(e.roles, sent[m[4]:m[5]])
+				e.addRole(sent[m[4]:m[5]])
 			}
 			x.mention(i, at(m[2], m[3]), e)
 		}
 	}
 
 	// Organisations by head word or apposition ("X, a front company").
-	for _, m := range reApposOrg.FindAllStringSubmatchIndex(sent, -1) {
-		if e := x.orgCandidate(i, at(m[2], m[3]), ruleOrgApposition, 0.7); e != nil && e.rule == ruleOrgApposition {
-			e.evidence = at(m[2], m[1])
+	if hasAny(sent, ", a ", ", an ") {
+		for _, m := range reApposOrg.FindAllStringSubmatchIndex(sent, -1) {
+			if e := x.orgCandidate(i, at(m[2], m[3]), ruleOrgApposition, 0.7); e != nil && e.rule == ruleOrgApposition {
+				e.evidence = at(m[2], m[1])
+			}
 		}
 	}
-	for _, m := range reUnnamedVictim.FindAllStringSubmatchIndex(sent, -1) {
-		name := sent[m[2]:m[3]]
-		name = strings.ToUpper(name[:1]) + name[1:]
-		e := x.entity(labelOrg, name, at(m[2], m[3]), ruleOrgUnnamed, 0.5)
-		e.kind = "victim"
-		x.mention(i, at(m[2], m[3]), e)
+	if hasAny(sent, " of a", "ictim") {
+		for _, m := range reUnnamedVictim.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			name = strings.ToUpper(name[:1]) + name[1:]
+			e := x.entity(labelOrg, name, at(m[2], m[3]), ruleOrgUnnamed, 0.5)
+			e.kind = "victim"
+			x.mention(i, at(m[2], m[3]), e)
+		}
 	}
 	for _, re := range []*regexp.Regexp{reOrgHeadFirst, reOrgHeadLast} {
+		if !hasAny(sent, orgHeadWords...) {
+			break
+		}
 		for _, m := range re.FindAllStringIndex(sent, -1) {
 			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
 		}
 	}
 
 	// States the text introduces ("the Republic of Karvonia").
-	for _, m := range reStateLearnt.FindAllStringSubmatchIndex(sent, -1) {
-		name := sent[m[2]:m[3]]
-		if x.stateOf[name] != nil || notNameWords[name] {
-			continue
+	if hasAny(sent, "Republic of", "Kingdom of", "Federation of", "State of", "Government of", "Emirate of", "Principality of") {
+		for _, m := range reStateLearnt.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			if x.stateOf[name] != nil || notNameWords[name] {
+				continue
+			}
+			x.learnState(name)
 		}
-		x.learnState(name)
 	}
 	x.recogniseStates(i)
 	x.sortMentions(i)
@@ -425,6 +441,59 @@ func (x *extractor) mentionAt(i int, s span) *entity {
 	return nil
 }
 
+// hasAny reports whether s contains one of the words: a cheap test that
+// spares a regexp run on most sentences.
+func hasAny(s string, words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var orgHeadWords = []string{"Department", "Ministry", "Office", "Bureau", "Center", "Centre", "Institute", "University", "College",
+	"School", "Council", "Division", "Section", "Directorate", "Agency", "Commission", "Committee", "Court", "Service", "Chambers",
+	"Police", "Party", "Corp", "Inc.", "Ltd.", "LLC", "Company", "Technolog", "Logistics", "Shipping", "Health", "Bank", "Security",
+	"Systems", "Labs", "Network", "Team", "Unit", "Mall", "Holdings", "Solutions", "Industries", "Airlines", "Foundation",
+	"Association", "Society", "Group"}
+
+var personCueWords = map[*regexp.Regexp][]string{
+	reSaidName:  {"said", "says", "according to", "added", "told"},
+	reNameSaid:  {"said", "says", "added", "told", "stated", "wrote"},
+	reRoleComma: {"spokes", "official", "director", "adviser", "advisor", "analyst", "researcher", "President"},
+	reNameRole:  {" at ", " of ", " for ", " with "},
+}
+
+var titleWords = []string{"Attorney", "Secretary", "Director", "Agent", "President", "Minister", "Ambassador", "Sen", "Rep",
+	"Chancellor", "Judge", "Commissioner", "Spokes", "Chair", "General", "Gen.", "Admiral", "Colonel", "Dr.", "Mr.", "Ms.", "Mrs.", "Charge"}
+
+func findAllSubmatchIf(re *regexp.Regexp, s string, words ...string) [][]int {
+	if !hasAny(s, words...) {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
+}
+
+// tail is the last n bytes of s (or all of it), for regexps anchored at
+// the end of a sentence's beginning.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}
+
+// hasAgeComma: ", 35," as after a defendant's name.
+func hasAgeComma(s string) bool {
+	for i := 0; i+4 < len(s); i++ {
+		if s[i] == ',' && s[i+1] == ' ' && s[i+2] >= '0' && s[i+2] <= '9' && s[i+3] >= '0' && s[i+3] <= '9' && i+4 < len(s) && s[i+4] == ',' {
+			return true
+		}
+	}
+	return false
+}
+
 func startsUpperOrDigit(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsUpper(r) || unicode.IsDigit(r)
@@ -454,28 +523,12 @@ func (x *extractor) actorEntity(name string, evidence span, rule string, conf fl
 	}
 	if a := x.actorOf[name]; a != nil {
 		for _, n := range append([]string{a.Name}, a.Aliases...) {
-			for _, e := range x.order {
-				if e.label == labelActor && (e.name == n || containsNorm(e.aliases, n)) {
-					return e
-				}
+			if e := x.lookup(labelActor, n); e != nil {
+				return e
 			}
 		}
 	}
-	for _, e := range x.order {
-		if e.label == labelActor && (strings.EqualFold(e.name, name) || containsNorm(e.aliases, name)) {
-			return e
-		}
-	}
 	return x.entity(labelActor, name, evidence, rule, conf)
-}
-
-func containsNorm(list []string, s string) bool {
-	for _, l := range list {
-		if strings.EqualFold(strings.ReplaceAll(l, " ", ""), strings.ReplaceAll(s, " ", "")) {
-			return true
-		}
-	}
-	return false
 }
 
 // agreementEntity merges agreements of the same year that share a word
@@ -483,9 +536,9 @@ func containsNorm(list []string, s string) bool {
 func (x *extractor) agreementEntity(name string, evidence span) *entity {
 	fields := strings.Fields(name)
 	if len(fields) >= 3 && len(fields[0]) == 4 && unicode.IsDigit(rune(fields[0][0])) {
-		for _, e := range x.order {
+		for _, e := range x.agreements {
 			ef := strings.Fields(e.name)
-			if e.label == labelAgreement && len(ef) >= 3 && ef[0] == fields[0] && ef[1] == fields[1] {
+			if len(ef) >= 3 && ef[0] == fields[0] && ef[1] == fields[1] {
 				e.addAlias(name)
 				return e
 			}
@@ -499,10 +552,7 @@ func (x *extractor) agreementEntity(name string, evidence span) *entity {
 func (x *extractor) personEntity(name string, evidence span, rule string, conf float64) *entity {
 	words := strings.Fields(name)
 	last := words[len(words)-1]
-	for _, e := range x.order {
-		if e.label != labelPerson {
-			continue
-		}
+	for _, e := range x.byLast[last] {
 		ew := strings.Fields(e.name)
 		if len(ew) > 1 && ew[len(ew)-1] == last && ew[0][0] == words[0][0] && ew[0] != words[0] {
 			e.addAlias(name)
@@ -591,6 +641,13 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 }
 
 // orgHeadStart: head words an organisation's name may start with.
+var (
+	reAgencyHead     = regexp.MustCompile(`\b(Department|Ministry|Agency|Bureau|Office|Division|Section|Directorate|Police|Service|Chambers|Commission|Council)\b`)
+	reUniversityHead = regexp.MustCompile(`\b(University|College|School|Institute)\b`)
+	reStateListGap   = regexp.MustCompile(`^(?:,? (?:and|or) |, )(?:the )?$`)
+	reSectorSep      = regexp.MustCompile(`(?:,| and|, and|,? or) `)
+)
+
 var reOrgHead = regexp.MustCompile(`\b(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|College|School|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|Police|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
 
 var orgHeadStart = map[string]bool{
@@ -603,20 +660,27 @@ var orgHeadStart = map[string]bool{
 
 func orgKind(name string) string {
 	switch {
-	case regexp.MustCompile(`\b(Department|Ministry|Agency|Bureau|Office|Division|Section|Directorate|Police|Service|Chambers|Commission|Council)\b`).MatchString(name):
+	case reAgencyHead.MatchString(name):
 		return "agency"
 	case strings.Contains(name, "Court"):
 		return "court"
-	case regexp.MustCompile(`\b(University|College|School|Institute)\b`).MatchString(name):
+	case reUniversityHead.MatchString(name):
 		return "university"
 	default:
 		return "company"
 	}
 }
 
+// maxLearntStates bounds the states one text may introduce.
+const maxLearntStates = 20
+
 // learnState adds a state the text introduces, with the demonyms English
 // usually forms from it (Karvonia: Karvonian).
 func (x *extractor) learnState(name string) {
+	if x.learnt >= maxLearntStates {
+		return
+	}
+	x.learnt++
 	s := &state{name: name, names: []string{name}, invented: true}
 	switch {
 	case strings.HasSuffix(name, "ia"):
@@ -688,9 +752,9 @@ func (x *extractor) recogniseStates(i int) {
 			h.label = labelGovernment
 		case strings.HasPrefix(after, " states") || strings.HasPrefix(after, " state "):
 			h.label = labelCountry
-		case reLocative.MatchString(before) && !(strings.HasSuffix(before, "and ") || strings.HasSuffix(before, ", ")):
+		case reLocative.MatchString(tail(before, 40)) && !(strings.HasSuffix(before, "and ") || strings.HasSuffix(before, ", ")):
 			h.label = labelCountry
-		case prevLabel != "" && prevEnd >= 0 && regexp.MustCompile(`^(?:,? (?:and|or) |, )(?:the )?$`).MatchString(x.text[prevEnd:h.start]):
+		case prevLabel != "" && prevEnd >= 0 && reStateListGap.MatchString(x.text[prevEnd:h.start]):
 			h.label = prevLabel
 		case h.st.iso2 == "" && h.st.invented == false:
 			h.label = labelGovernment // a bloc
@@ -736,30 +800,50 @@ func contains(list []string, s string) bool {
 func (x *extractor) recogniseSectors(i int) {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
-	for _, m := range x.sectorRE.FindAllStringSubmatchIndex(sent, -1) {
-		for g := 2; g+1 < len(m); g += 2 {
-			if m[g] < 0 {
+	lower := asciiLower(sent)
+	hits := x.sectorDict.FindAllStringSubmatchIndex(lower, -1)
+	for k := 0; k < len(hits); {
+		// a chain of sector words: "banking and finance", "healthcare and maritime"
+		j := k + 1
+		for j < len(hits) && reSectorChainGap.MatchString(lower[hits[j-1][1]:hits[j][0]]) {
+			j++
+		}
+		chain := hits[k:j]
+		k = j
+		first, last := chain[0][0], chain[len(chain)-1][1]
+		head := reSectorHead.FindStringIndex(lower[last:])
+		listed := reSectorList.MatchString(lower[:first])
+		for _, h := range chain {
+			word := lower[h[0]:h[1]]
+			if head == nil && !listed && !institutionPlurals[word] {
 				continue
 			}
-			list := sent[m[g]:m[g+1]]
-			base := m[g]
-			for _, w := range regexp.MustCompile(`(?:,| and|, and|,? or) `).Split(list, -1) {
-				w = strings.TrimSpace(w)
-				off := strings.Index(sent[base:], w)
-				if off < 0 || w == "" {
-					continue
-				}
-				name := x.sectorOf[strings.ToLower(w)]
-				if name == "" {
-					continue
-				}
-				sp := span{s.start + base + off, s.start + base + off + len(w)}
-				e := x.entity(labelSector, name, span{s.start + m[0], s.start + m[1]}, ruleSector, 0.7)
-				x.mention(i, sp, e)
-				base += off + len(w)
+			ev := span{s.start + first, s.start + last}
+			if head != nil {
+				ev.end += head[1]
 			}
+			e := x.entity(labelSector, x.sectorOf[word], ev, ruleSector, 0.7)
+			x.mention(i, span{s.start + h[0], s.start + h[1]}, e)
 		}
 	}
+}
+
+var (
+	reSectorChainGap   = regexp.MustCompile(`^(?:,| and|, and|,? or) $`)
+	reSectorHead       = regexp.MustCompile(`^(?: and similar)? (?:industry|industries|sectors?|companies|company|providers|manufacturers|firms|organizations|organisations|institutions|networks?|entities|targets)\b`)
+	reSectorList       = regexp.MustCompile(`(?:industries|sectors) (?:like|such as|including) (?:[a-z -]+,? )*$`)
+	institutionPlurals = map[string]bool{"universities": true, "hospitals": true, "think tanks": true, "banks": true}
+)
+
+// asciiLower lowers ASCII letters only, so that byte offsets stay those of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // recogniseLegalActions: "charges against A and B", "the indictment charged
@@ -775,10 +859,10 @@ func (x *extractor) recogniseLegalActions(i int) {
 		at       int
 	}
 	var hits []found
-	for _, m := range reAgainst.FindAllStringSubmatchIndex(sent, -1) {
+	for _, m := range findAllSubmatchIf(reAgainst, sent, "harge", "HARGE", "ndictment", "NDICTMENT", "omplaint", "anction", "ANCTION") {
 		hits = append(hits, found{kind: strings.ToLower(sent[m[4]:m[5]]), expected: m[2] >= 0 || strings.Contains(sent, "expected"), at: s.start + m[1]})
 	}
-	for _, m := range reIndictCharge.FindAllStringSubmatchIndex(sent, -1) {
+	for _, m := range findAllSubmatchIf(reIndictCharge, sent, "ndictment", "omplaint") {
 		hits = append(hits, found{kind: strings.ToLower(sent[m[2]:m[3]]), at: s.start + m[1]})
 	}
 	for _, h := range hits {
@@ -823,7 +907,9 @@ func (x *extractor) recogniseLegalActions(i int) {
 			}
 		}
 		e.count++
-		x.lastAction = e
+		if !containsEntity(x.actionsBySent[i], e) {
+			x.actionsBySent[i] = append(x.actionsBySent[i], e)
+		}
 	}
 }
 
@@ -897,17 +983,14 @@ var reListGap = regexp.MustCompile(`^[”"]?\)?(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1
 
 // --- short forms and implied entities --------------------------------------
 
-// shortForms finds later mentions of a person by one of their names ("Zhu"
-// for "Zhu Hua"), and of an organisation or actor by its acronym or alias.
-func (x *extractor) shortForms(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	short := map[string]*entity{}
+// compileShortForms builds, once every entity is known, the table of the
+// short forms that name them: one of a person's names ("Zhu" for "Zhu
+// Hua"), an organisation's or actor's alias or acronym. A form two people
+// share names neither.
+func (x *extractor) compileShortForms() {
+	x.shortOf = map[string]*entity{}
 	ambiguous := map[string]bool{}
 	for _, e := range x.order {
-		if e.first > s.end {
-			continue
-		}
 		var forms []string
 		switch e.label {
 		case labelPerson:
@@ -921,28 +1004,34 @@ func (x *extractor) shortForms(i int) {
 			if len(f) < 2 || notNameWords[f] {
 				continue
 			}
-			if prev, ok := short[f]; ok && prev != e {
+			if prev, ok := x.shortOf[f]; ok && prev != e {
 				ambiguous[f] = true
-				// the later one is the one the text is now about
 			}
-			short[f] = e
+			x.shortOf[f] = e
 		}
-	}
-	if len(short) == 0 {
-		return
 	}
 	var forms []string
-	for f := range short {
-		forms = append(forms, f)
-	}
-	re := alternation(forms)
-	for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
-		f := sent[m[2]:m[3]]
-		e := short[f]
-		sp := span{s.start + m[2], s.start + m[3]}
-		if e.label == labelPerson && ambiguous[f] {
+	for f := range x.shortOf {
+		if ambiguous[f] {
+			delete(x.shortOf, f)
 			continue
 		}
+		forms = append(forms, f)
+	}
+	x.shortRE = alternation(forms)
+}
+
+// shortForms finds the short-form mentions of sentence i.
+func (x *extractor) shortForms(i int) {
+	if len(x.shortOf) == 0 {
+		return
+	}
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	for _, m := range x.shortRE.FindAllStringSubmatchIndex(sent, -1) {
+		f := sent[m[2]:m[3]]
+		e := x.shortOf[f]
+		sp := span{s.start + m[2], s.start + m[3]}
 		if x.mention(i, sp, e) && e.label == labelPerson {
 			e.addAlias(f)
 		}
@@ -993,7 +1082,11 @@ func (x *extractor) ensureParent(e *entity) *entity {
 // else the latest full date the text mentions.
 func (x *extractor) date() string {
 	best := ""
-	for _, m := range reDateFull.FindAllStringSubmatch(x.text, 200) {
+	head := x.text
+	if len(head) > 256<<10 {
+		head = head[:256<<10] // a dateline and the dates of the story are near the start
+	}
+	for _, m := range reDateFull.FindAllStringSubmatch(head, 200) {
 		d := isoDate(m[1], m[2], m[3])
 		if d == "" {
 			continue
@@ -1002,7 +1095,7 @@ func (x *extractor) date() string {
 			best = d
 		}
 	}
-	for _, line := range strings.Split(x.text, "\n")[:min(40, strings.Count(x.text, "\n")+1)] {
+	for _, line := range strings.SplitN(head, "\n", 41)[:min(40, strings.Count(head, "\n")+1)] {
 		line = strings.TrimSpace(line)
 		if m := reDateFull.FindStringSubmatch(line); m != nil && len(line) < len(m[0])+15 {
 			if d := isoDate(m[1], m[2], m[3]); d != "" {

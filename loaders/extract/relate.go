@@ -63,10 +63,33 @@ var (
 	reRoleOf       = regexp.MustCompile(`^(?:,)? (?:of|at|for|with) (?:the )?$`)
 	reOrgRoleComma = regexp.MustCompile(`^ (?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|head|chief)(?: [\p{L}.’'-]+){0,8}, $`)
 	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?$`)
+	reApposGap     = regexp.MustCompile(`^, (?:a|an) [\p{L} -]{0,40}$`)
+	reNationalsOf  = regexp.MustCompile(`\b(?:nationals?|residents?|citizens?) of (?:the )?$`)
 	reAnnounced    = regexp.MustCompile(`\bannounc(?:ed|es|ing)\b`)
 	reReported     = regexp.MustCompile(`\breported\b`)
 	reDiscovered   = regexp.MustCompile(`\bdiscover(?:ed|y|s)\b`)
 )
+
+var (
+	attackWords  = []string{"hack", "stole", "steal", "target", "infiltrat", "compromis", "breach", "attack", "intrusion", "affecting", "spied", "ictim"}
+	condemnWords = []string{"ondemn", "enounc", "call", "Call", "speak", "spoke", "accountable", "shameful", "irresponsible", "threat", "rebuk", "critici"}
+)
+
+// findIf runs re on s only if s contains one of the words (a cheap test
+// that spares most sentences a regexp run).
+func findIf(re *regexp.Regexp, s string, words ...string) []int {
+	if !hasAny(s, words...) {
+		return nil
+	}
+	return re.FindStringIndex(s)
+}
+
+func findAllIf(re *regexp.Regexp, s string, words ...string) [][]int {
+	if !hasAny(s, words...) {
+		return nil
+	}
+	return re.FindAllStringIndex(s, -1)
+}
 
 // roleOrgs: posts that name their organisation (United States usage).
 var roleOrgs = []struct {
@@ -81,6 +104,11 @@ var roleOrgs = []struct {
 	{regexp.MustCompile(`\bFBI (?:Deputy )?Director\b`), "Federal Bureau of Investigation"},
 }
 
+type relKey struct {
+	typ      string
+	from, to *entity
+}
+
 func (x *extractor) addRel(typ string, from, to *entity, ev span, rule string, conf float64) *relation {
 	if from == nil || to == nil || from == to {
 		return nil
@@ -89,7 +117,7 @@ func (x *extractor) addRel(typ string, from, to *entity, ev span, rule string, c
 	if !ok || !rt.Allows(from.label, to.label) {
 		return nil
 	}
-	key := typ + "\x00" + entityKey(from.label, from.name) + "\x00" + entityKey(to.label, to.name)
+	key := relKey{typ, from, to}
 	if r, ok := x.rels[key]; ok {
 		if conf > r.confidence {
 			r.confidence = conf
@@ -97,6 +125,9 @@ func (x *extractor) addRel(typ string, from, to *entity, ev span, rule string, c
 		return r
 	}
 	r := &relation{typ: typ, from: from, to: to, evidence: trimSpan(x.text, ev), rule: rule, confidence: conf}
+	if typ == relAttributed && to.label == labelGovernment && x.attributedGov == nil {
+		x.attributedGov = to
+	}
 	x.rels[key] = r
 	x.relOrder = append(x.relOrder, r)
 	return r
@@ -200,55 +231,23 @@ func (x *extractor) allAfter(i, pos, limit int, labels ...string) []mention {
 	return out
 }
 
-// mainActor is the threat actor the text names most.
-func (x *extractor) mainActor() *entity {
-	var best *entity
-	for _, e := range x.order {
-		if e.label == labelActor && e.count > 0 && (best == nil || e.count > best.count) {
-			best = e
-		}
-	}
-	return best
-}
-
-// accusedState is the government the text accuses: the one its threat
-// actors are attributed to, else the one named most that no agency of the
-// text belongs to.
+// accusedState is the government the text accuses: the first one a
+// threat actor is attributed to, else the one named most that no agency of
+// the text belongs to.
 func (x *extractor) accusedState() *entity {
-	for _, r := range x.relOrder {
-		if r.typ == relAttributed && r.to.label == labelGovernment {
-			return r.to
-		}
+	if x.attributedGov != nil {
+		return x.attributedGov
 	}
-	home := map[*entity]bool{}
-	for _, e := range x.order {
-		if e.label == labelOrg && e.parent != "" {
-			if st := x.g.stateNamed(e.parent); st != nil {
-				home[x.ents[entityKey(labelGovernment, st.name)]] = true
-			}
-		}
-	}
-	var best *entity
-	for _, e := range x.order {
-		if e.label == labelGovernment && e.count > 0 && !home[e] && e.st != nil && e.st.iso2 != "" && (best == nil || e.count > best.count) {
-			best = e
-		}
-	}
-	return best
+	return x.namedForeign
 }
 
 // defendants are the people charged in the legal action nearest sentence i
-// (the last one before it, else the first in the next three sentences).
+// (the last one up to it, else the first in the next three sentences).
 func (x *extractor) defendants(i int) []*entity {
-	var last *entity
-	for j := 0; j <= i && j < len(x.sents); j++ {
-		for _, a := range x.actionsIn(j) {
-			last = a
-		}
-	}
+	last := x.lastAction[i]
 	if last == nil {
 		for j := i + 1; j < len(x.sents) && j <= i+3; j++ {
-			if as := x.actionsIn(j); len(as) > 0 {
+			if as := x.actionsBySent[j]; len(as) > 0 {
 				last = as[0]
 				break
 			}
@@ -266,16 +265,7 @@ func (x *extractor) defendants(i int) []*entity {
 	return out
 }
 
-func (x *extractor) actionsIn(i int) []*entity {
-	var out []*entity
-	s := x.sents[i]
-	for _, e := range x.order {
-		if e.label == labelLegalAction && e.evidence.start >= s.start && e.evidence.start < s.end {
-			out = append(out, e)
-		}
-	}
-	return out
-}
+func (x *extractor) actionsIn(i int) []*entity { return x.actionsBySent[i] }
 
 func ents(ms []mention) []*entity {
 	out := make([]*entity, 0, len(ms))
@@ -292,7 +282,7 @@ func (x *extractor) findSpeakers(i int) {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
 	var found []*entity
-	for _, loc := range reSaid.FindAllStringIndex(sent, -1) {
+	for _, loc := range findAllIf(reSaid, sent, "said", "says", "added", "saying", "stated", "told", "wrote") {
 		pos := s.start + loc[0]
 		end := s.start + loc[1]
 		for _, m := range x.perSent[i] {
@@ -306,12 +296,12 @@ func (x *extractor) findSpeakers(i int) {
 			}
 		}
 	}
-	if loc := reStatement.FindStringIndex(sent); loc != nil {
+	if loc := findIf(reStatement, sent, "statement"); loc != nil {
 		for _, m := range x.before(i, s.start+loc[0], labelPerson) {
 			found = append(found, m.ent)
 		}
 	}
-	if len(found) == 0 && rePronounSaid.MatchString(sent) {
+	if len(found) == 0 && findIf(rePronounSaid, sent, "added", "said", "continued") != nil {
 		for p := x.sents[i].para - 1; p >= 0 && p >= x.sents[i].para-4; p-- {
 			if sp := x.speakers[p]; len(sp) > 0 {
 				found = sp
@@ -341,9 +331,9 @@ func (x *extractor) relate(i int) {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
 	abs := func(loc []int) span { return span{s.start + loc[0], s.start + loc[1]} }
-	main := x.mainActor()
+	main := x.main
 	limit := s.end
-	if loc := reClauseEnd.FindStringIndex(sent); loc != nil {
+	if loc := findIf(reClauseEnd, sent, ", according", ", said", "reported", ";"); loc != nil {
 		limit = s.start + loc[0]
 	}
 	generic := func(end int) bool {
@@ -351,7 +341,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// AFFILIATED_WITH: "Zhu and Zhang collaborated with APT10".
-	for _, loc := range reAffiliation.FindAllStringIndex(sent, -1) {
+	for _, loc := range findAllIf(reAffiliation, sent, "with", "member", "belong", "affairs", "through", "for", "employee", "associated", "affiliated", "operative") {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelPerson))
 		if len(subjects) == 0 && generic(t.start) {
@@ -367,7 +357,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// ATTRIBUTED_TO: "the group acted on behalf of X", "China's state-sponsored APT10".
-	for _, loc := range reOnBehalf.FindAllStringIndex(sent, -1) {
+	for _, loc := range findAllIf(reOnBehalf, sent, "behalf", "sponsored by", "backed by", "directed by", "direction of", "service of", "acting for", "acted for", "working for", "tasked by") {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign))
 		if len(subjects) == 0 && generic(t.start) && main != nil {
@@ -405,7 +395,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// CONDUCTED: "Zhang and Tan participated in a 'Video Game Conspiracy'".
-	for _, loc := range reParticipate.FindAllStringIndex(sent, -1) {
+	for _, loc := range findAllIf(reParticipate, sent, "participat", "conducted", "carried out", "launched", "ran ", "behind", "responsible for") {
 		t := abs(loc)
 		objects := x.after(i, t.end, s.end, labelCampaign)
 		if len(objects) == 0 || objects[0].start-t.end > 40 {
@@ -421,7 +411,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// TARGETED: "the defendants hacked X", "intrusions affecting ... in A, B".
-	if loc := reAttack.FindStringIndex(sent); loc != nil {
+	if loc := findIf(reAttack, sent, attackWords...); loc != nil {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign, labelPerson))
 		if len(subjects) == 0 && main != nil && (generic(t.start) || !strings.Contains(x.text[s.start:t.start], " ")) {
@@ -441,7 +431,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// VIOLATED: "the APT10 hack violates the 2015 Cyber Agreement".
-	for _, loc := range reViolation.FindAllStringIndex(sent, -1) {
+	for _, loc := range findAllIf(reViolation, sent, "violat", "breach", "contraven") {
 		t := abs(loc)
 		objects := x.after(i, t.end, s.end, labelAgreement)
 		if len(objects) == 0 {
@@ -483,7 +473,7 @@ func (x *extractor) relate(i int) {
 
 	// CONDEMNED: "Leaders from A, B and C are expected to speak out",
 	// "We condemn the Government of X" (said by a speaker).
-	for _, loc := range reCondemn.FindAllStringIndex(sent, -1) {
+	for _, loc := range findAllIf(reCondemn, sent, condemnWords...) {
 		t := abs(loc)
 		quoted := x.inQuote(i, t.start)
 		subjects := ents(x.before(i, t.start, labelGovernment, labelPerson, labelOrg))
@@ -534,7 +524,7 @@ func (x *extractor) relate(i int) {
 	x.relateLocations(i)
 
 	// ANNOUNCED: "Rosenstein announced charges against ...".
-	if loc := reAnnounced.FindStringIndex(sent); loc != nil {
+	if loc := findIf(reAnnounced, sent, "announc"); loc != nil {
 		t := abs(loc)
 		subs := x.before(i, t.start, labelPerson, labelOrg, labelGovernment)
 		for _, a := range x.actionsIn(i) {
@@ -546,7 +536,7 @@ func (x *extractor) relate(i int) {
 		}
 	}
 	// REPORTED and DISCOVERED.
-	if loc := reReported.FindStringIndex(sent); loc != nil {
+	if loc := findIf(reReported, sent, "reported"); loc != nil {
 		for _, m := range x.perSent[i] {
 			if m.ent.kind == "news-outlet" {
 				for _, o := range x.perSent[i] {
@@ -557,7 +547,7 @@ func (x *extractor) relate(i int) {
 			}
 		}
 	}
-	if loc := reDiscovered.FindStringIndex(sent); loc != nil {
+	if loc := findIf(reDiscovered, sent, "discover"); loc != nil {
 		t := abs(loc)
 		for _, sub := range x.before(i, t.start, labelOrg, labelPerson) {
 			for _, o := range x.allAfter(i, t.end, s.end, labelCampaign, labelActor) {
@@ -666,7 +656,8 @@ func (x *extractor) relateOrganisations(i int) {
 		}
 		// a role that names its organisation
 		for _, role := range p.roles {
-			if loc := reUSAttorney.FindStringSubmatchIndex(x.text[s.start:s.end]); loc != nil && isUSAttorney(p) {
+			if !isUSAttorney(p) {
+			} else if loc := reUSAttorney.FindStringSubmatchIndex(x.text[s.start:s.end]); loc != nil {
 				x.usAttorneyOffice(i, p, span{s.start + loc[0], s.start + loc[1]}, x.text[s.start+loc[2]:s.start+loc[3]])
 				continue
 			}
@@ -696,7 +687,7 @@ func (x *extractor) relateOrganisations(i int) {
 		}
 	}
 	// prosecutors: "X of the District of Y is prosecuting the case"
-	if reProsecuting.MatchString(x.text[s.start:s.end]) {
+	if findIf(reProsecuting, x.text[s.start:s.end], "prosecuting") != nil {
 		count := map[*entity]int{}
 		var order []*entity
 		for _, m := range ms {
@@ -766,14 +757,14 @@ func (x *extractor) relateLocations(i int) {
 		// "X, a Malaysian company", "a front company registered in Y"
 		if org := x.orgBefore(i, k); org != nil {
 			gap := x.text[org.end:m.start]
-			if reCompanyOf.MatchString(gap) && regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business)`).MatchString(after) ||
-				reLocatedAt.MatchString(before) && regexp.MustCompile(`^, (?:a|an) [\p{L} -]{0,40}$`).MatchString(strings.TrimSuffix(gap, reLocatedAt.FindString(before))) {
+			if reCompanyOf.MatchString(gap) && reCompanyCue.MatchString(after) ||
+				reLocatedAt.MatchString(tail(before, 60)) && reApposGap.MatchString(strings.TrimSuffix(gap, reLocatedAt.FindString(tail(before, 60)))) {
 				x.addRel(relLocatedIn, org.ent, x.asCountry(m.ent), span{org.start, m.end}, ruleRelLocated, 0.7)
 			}
 		}
 		// "nationals of the PRC", "both Malaysian nationals and residents"
 		nat := reNationals.FindStringIndex(after)
-		natBefore := regexp.MustCompile(`\b(?:nationals?|residents?|citizens?) of (?:the )?$`).MatchString(before)
+		natBefore := reNationalsOf.MatchString(tail(before, 40))
 		if natBefore || (nat != nil && nat[0] <= 1) {
 			people := ents(x.before(i, m.start, labelPerson))
 			if len(people) == 0 {
@@ -874,25 +865,39 @@ func (x *extractor) documentRelations() {
 		}
 	}
 	// an organisation whose name or apposition names a sector of the draft
+	var sectors []*entity
+	for _, sec := range x.order {
+		if sec.label == labelSector && sec.count > 0 {
+			sectors = append(sectors, sec)
+		}
+	}
+	if len(sectors) == 0 {
+		return
+	}
+	type sectorTest struct {
+		sec           *entity
+		inName, appos *regexp.Regexp
+	}
+	var tests []sectorTest
+	for _, sec := range sectors {
+		for _, st := range x.g.sectors {
+			if st.name != sec.name {
+				continue
+			}
+			for _, w := range st.words {
+				q := regexp.QuoteMeta(w)
+				tests = append(tests, sectorTest{sec, regexp.MustCompile(`(?i)\b` + q + `\b`), regexp.MustCompile(`(?i), (?:a|an) (?:[\p{L}-]+ )?` + q + `\b`)})
+			}
+		}
+	}
 	for _, e := range x.order {
-		if e.label != labelOrg || e.kind == "agency" || e.kind == "news-outlet" {
+		if e.label != labelOrg || e.kind == "agency" || e.kind == "news-outlet" || e.count == 0 {
 			continue
 		}
 		ev := x.text[e.evidence.start:e.evidence.end]
-		for _, sec := range x.order {
-			if sec.label != labelSector || sec.count == 0 {
-				continue
-			}
-			for _, st := range x.g.sectors {
-				if st.name != sec.name {
-					continue
-				}
-				for _, w := range st.words {
-					if regexp.MustCompile(`(?i)\b`+regexp.QuoteMeta(w)+`\b`).MatchString(e.name) ||
-						regexp.MustCompile(`(?i), (?:a|an) (?:[\p{L}-]+ )?`+regexp.QuoteMeta(w)+`\b`).MatchString(ev) {
-						x.addRel(relPartOf, e, sec, e.evidence, ruleRelSectorOf, 0.55)
-					}
-				}
+		for _, t := range tests {
+			if t.inName.MatchString(e.name) || t.appos.MatchString(ev) {
+				x.addRel(relPartOf, e, t.sec, e.evidence, ruleRelSectorOf, 0.55)
 			}
 		}
 	}
