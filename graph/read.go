@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 // Rows is the result of a read query: column names and records.
@@ -136,6 +138,48 @@ RETURN uid, [l IN labels(n) WHERE l <> 'Entity'][0] AS label`, map[string]any{"u
 		uid, _ := r[0].(string)
 		label, _ := r[1].(string)
 		out[uid] = label
+	}
+	return out, nil
+}
+
+// NamedEntity is an entity's name and aliases.
+type NamedEntity struct {
+	Name    string
+	Aliases []string
+}
+
+// MaxEntityNames bounds EntityNames: a gazetteer, not a dump of the graph.
+const MaxEntityNames = 20000
+
+// EntityNames returns the names and aliases of the graph's entities of a
+// declared label (the extractor's threat-actor gazetteer: ATT&CK's groups
+// once ATT&CK is loaded), at most MaxEntityNames of them.
+func (c *Client) EntityNames(ctx context.Context, label string) ([]NamedEntity, error) {
+	if _, ok := model.Declared.Node(label); !ok {
+		return nil, fmt.Errorf("entity names: %q is not a label of the model", label)
+	}
+	// The label comes from the declared model (checked above), never from
+	// the user; Cypher cannot take a label as a parameter.
+	rows, err := c.Read(ctx, "MATCH (e:"+label+") RETURN e.name AS name, coalesce(e.aliases, []) AS aliases LIMIT $limit",
+		map[string]any{"limit": MaxEntityNames})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NamedEntity, 0, len(rows.Records))
+	for _, r := range rows.Records {
+		name, _ := r[0].(string)
+		if name == "" {
+			continue
+		}
+		e := NamedEntity{Name: name}
+		if list, ok := r[1].([]any); ok {
+			for _, a := range list {
+				if s, ok := a.(string); ok && s != "" {
+					e.Aliases = append(e.Aliases, s)
+				}
+			}
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -106,8 +107,8 @@ type articleReader struct {
 var (
 	topFields      = []string{"format", "source", "entities", "relations"}
 	sourceFields   = []string{"title", "publisher", "date", "url", "key", "text"}
-	entityFields   = []string{"id", "type", "name", "aliases", "description", "uid", "properties", "evidence"}
-	relationFields = []string{"type", "from", "to", "evidence", "date", "properties"}
+	entityFields   = []string{"id", "type", "name", "aliases", "description", "uid", "properties", "evidence", "confidence"}
+	relationFields = []string{"type", "from", "to", "evidence", "date", "properties", "confidence"}
 )
 
 type localEntity struct {
@@ -276,6 +277,9 @@ func (r *articleReader) readEntity(n *yaml.Node) (string, *localEntity) {
 	} else {
 		ent.Quote = r.quote(f, where)
 	}
+	if f, ok := fields["confidence"]; ok {
+		r.confidence(f, where)
+	}
 	if f, ok := fields["properties"]; ok && ent.Label != "" {
 		ent.Properties = r.properties(f, where, func(name string) (model.Property, bool) {
 			if p, ok := nodeType.Property(name); ok && !model.IsCommonProperty(name) {
@@ -346,6 +350,9 @@ func (r *articleReader) readRelation(n *yaml.Node, entities map[string]*localEnt
 	if f, ok := fields["date"]; ok {
 		c.Date = r.date(f, "relation date")
 	}
+	if f, ok := fields["confidence"]; ok {
+		r.confidence(f, "relation "+c.Type)
+	}
 	if f, ok := fields["properties"]; ok && typeOK {
 		c.Properties = r.properties(f, "relation "+c.Type, func(name string) (model.Property, bool) {
 			for _, p := range relType.Properties {
@@ -376,6 +383,15 @@ func (r *articleReader) readRelation(n *yaml.Node, entities map[string]*localEnt
 
 // mapping checks that n is a mapping whose keys are all known and unique,
 // and returns its values by key; nil if n is not a mapping.
+// confidence checks a draft's confidence: a number from 0 to 1. It is the
+// extractor's score, for the reviewer; it is not written to the graph.
+func (r *articleReader) confidence(n *yaml.Node, where string) {
+	v, err := strconv.ParseFloat(n.Value, 64)
+	if n.Kind != yaml.ScalarNode || err != nil || v < 0 || v > 1 {
+		r.ps.at(n.Line, n.Column, "%s: confidence must be a number from 0 to 1, not %q", where, n.Value)
+	}
+}
+
 func (r *articleReader) mapping(n *yaml.Node, what string, known []string) map[string]*yaml.Node {
 	if n.Kind != yaml.MappingNode {
 		r.ps.at(n.Line, n.Column, "%s must be a mapping of fields (%s), not %s", what, strings.Join(known, ", "), kindName(n))
@@ -559,6 +575,33 @@ func kindName(n *yaml.Node) string {
 		return fmt.Sprintf("%q", n.Value)
 	}
 	return "something else"
+}
+
+// ReadText reads a plain-text article for extraction: UTF-8, not empty, not
+// binary, at most MaxFileSize bytes. Problems are an *InputError naming the
+// file and position.
+func ReadText(path string) (string, error) {
+	ps := &problems{file: path}
+	data, err := readLimited(path)
+	if err != nil {
+		ps.at(0, 0, "%v", err)
+		return "", ps.err()
+	}
+	if strings.TrimSpace(string(data)) == "" {
+		ps.at(0, 0, "the file is empty; there is nothing to extract")
+		return "", ps.err()
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		line := bytes.Count(data[:i], []byte("\n")) + 1
+		ps.at(line, 0, "a NUL byte: this is a binary file, not text; give threatkg extract a plain-text (UTF-8) article")
+		return "", ps.err()
+	}
+	if !utf8.Valid(data) {
+		line, col := invalidUTF8Position(data)
+		ps.at(line, col, "not valid UTF-8; save the article as UTF-8 text (e.g. iconv -f latin1 -t utf-8)")
+		return "", ps.err()
+	}
+	return string(data), nil
 }
 
 func readLimited(path string) ([]byte, error) {

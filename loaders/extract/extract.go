@@ -11,6 +11,7 @@ package extract
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -416,12 +417,17 @@ func slug(name string) string {
 	return b.String()
 }
 
+var reNotTitle = regexp.MustCompile(`(?i)^(?:join our|subscribe|sign up|follow us|click here|advertisement|for immediate release)\b`)
+
 // title is the text's first non-empty line, if it is short enough to be one.
 func (x *extractor) title() string {
 	for _, line := range strings.SplitN(x.text, "\n", 20) {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
+		}
+		if reNotTitle.MatchString(line) {
+			continue // a site's call to action above the headline
 		}
 		if utf8.RuneCountInString(line) > 250 {
 			return ""

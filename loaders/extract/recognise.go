@@ -766,12 +766,13 @@ func (x *extractor) recogniseStates(i int) {
 			prevLabel = ""
 			continue
 		}
+		fresh := x.lookup(h.label, h.st.name) == nil
 		e := x.entity(h.label, h.st.name, full, ruleStateKnown, 0.85)
-		if h.st.invented {
+		if fresh && h.st.invented {
 			e.rule = ruleStateLearnt
 			e.confidence = 0.7
 		}
-		if h.demonym {
+		if fresh && h.demonym {
 			e.rule = ruleDemonym
 		}
 		e.st = h.st

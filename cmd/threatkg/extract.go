@@ -1,0 +1,305 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/graph/model"
+	"github.com/threatkg/threatkg/loaders"
+	"github.com/threatkg/threatkg/loaders/extract"
+)
+
+const (
+	formatYAML = "yaml"
+	// graphActorsTimeout bounds the wait for a graph to read actor names
+	// from: extraction works offline, and must not hang on a server.
+	graphActorsTimeout = 5 * time.Second
+)
+
+type extractOptions struct {
+	global    *globalOptions
+	path      string
+	output    string
+	format    string
+	load      bool
+	eval      string
+	noGraph   bool
+	title     string
+	publisher string
+	date      string
+	url       string
+}
+
+func newExtractCmd(g *globalOptions) *cobra.Command {
+	opts := &extractOptions{global: g}
+	cmd := &cobra.Command{
+		Use:   "extract ARTICLE.txt",
+		Short: "Draft annotations (entities, relations, quotes) from an article's text",
+		Long: `Reads a plain-text article (UTF-8) and drafts its annotations: the entities
+and relations it names, in the graph model's terms, each with the verbatim
+quote that supports it and a confidence. The draft is in the annotation
+format (docs/annotation-format.md), YAML by default, on stdout or in -o FILE,
+for an analyst to review and then load with 'threatkg load'.
+
+Extraction is deterministic and offline: sentence splitting, gazetteers
+(states and their demonyms, well-known agencies, companies and outlets,
+sectors, ATT&CK's threat-actor names), patterns for titles, roles, charges
+and organisations, and relation patterns (charged, hacked, member of, on
+behalf of, violates, condemned, said). Each entry's comment in the YAML
+names the rule that produced it (docs/extraction.md lists them).
+
+When a graph is configured (NEO4J_PASSWORD or --password-stdin), the threat
+actors it holds (e.g. a loaded ATT&CK) are added to the shipped list; an
+unreachable graph only prints a note. --no-graph skips it.
+
+--load loads the draft at once, through the same validation as 'threatkg
+load'. --eval GOLD.yaml compares the draft with curated annotations of the
+same text and prints precision, recall and F1 for entities and relations,
+with the misses and the false positives.`,
+		Example: `  threatkg extract testdata/articles/apt10-2018-12-20/article.txt -o draft.yaml
+  threatkg extract article.txt --format json
+  threatkg extract testdata/articles/apt10-2018-12-20/article.txt --eval testdata/articles/apt10-2018-12-20/annotations.yaml
+  threatkg extract article.txt --load --publisher "U.S. Department of Justice" && threatkg query actors-victims`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.path = args[0]
+			if !cmd.Flags().Changed("format") && opts.eval != "" {
+				opts.format = formatTable
+			}
+			return runExtract(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.output, "output", "o", "", "write the draft to FILE (default: stdout)")
+	f.StringVar(&opts.format, "format", formatYAML, "draft format: yaml (annotation file) or json; with --eval, the report's: table or json")
+	f.BoolVar(&opts.load, "load", false, "load the draft into the graph (validated as by 'threatkg load')")
+	f.StringVar(&opts.eval, "eval", "", "compare the draft with curated annotations of the same text (an annotations.yaml)")
+	f.BoolVar(&opts.noGraph, "no-graph", false, "do not read threat-actor names from the graph")
+	f.StringVar(&opts.title, "title", "", "the source's title (default: the text's first line)")
+	f.StringVar(&opts.publisher, "publisher", "", "the source's publisher (default: \"unknown\")")
+	f.StringVar(&opts.date, "date", "", "the source's date, YYYY-MM-DD (default: the dateline, else the latest date in the text)")
+	f.StringVar(&opts.url, "url", "", "the source's URL")
+	return cmd
+}
+
+var isoDate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
+
+func runExtract(ctx context.Context, opts *extractOptions) error {
+	if opts.eval != "" {
+		if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
+			return err
+		}
+		if opts.load {
+			return usageErrorf("--eval and --load do not go together: evaluate first, then load the reviewed draft")
+		}
+	} else if err := checkFormat(opts.format, formatYAML, formatJSON); err != nil {
+		return err
+	}
+	if opts.date != "" && !isoDate.MatchString(opts.date) {
+		return usageErrorf("--date %q: use YYYY-MM-DD (or YYYY-MM, YYYY)", opts.date)
+	}
+	text, err := loaders.ReadText(opts.path)
+	if err != nil {
+		return err
+	}
+	// The gold is validated before any work, like every input.
+	var gold model.Document
+	if opts.eval != "" {
+		if gold, err = loaders.ReadArticle(opts.eval, model.Declared); err != nil {
+			return err
+		}
+		sum := sha256.Sum256([]byte(text))
+		if gold.Source.TextSHA256 != "" && gold.Source.TextSHA256 != hex.EncodeToString(sum[:]) {
+			return usageErrorf("%s annotates another text than %s (its text file differs); compare a draft with the annotations of the same article", opts.eval, opts.path)
+		}
+	}
+
+	errOut := opts.global.io.ErrOut
+	var client *graph.Client
+	if opts.load {
+		if client, err = opts.global.connect(ctx); err != nil {
+			return err
+		}
+		defer client.Close(context.Background())
+	}
+	actors := opts.graphActors(ctx, client, errOut)
+
+	start := time.Now()
+	draft := extract.Extract(text, extract.Options{Actors: actors})
+	elapsed := time.Since(start)
+	rate := ""
+	if len(text) >= 1<<20 {
+		rate = fmt.Sprintf(" (%.1f MB/s)", float64(len(text))/1e6/max(elapsed.Seconds(), 1e-9))
+	}
+	fmt.Fprintf(errOut, "extract: %s: %d entities, %d relations from %d bytes in %s%s\n",
+		opts.path, len(draft.Entities), len(draft.Relations), len(text), elapsed.Round(time.Millisecond), rate)
+	if len(draft.Entities) == 0 {
+		fmt.Fprintln(errOut, "extract: no entity recognised; the draft is empty")
+	}
+
+	if opts.eval != "" {
+		return writeEvaluation(opts.global.io.Out, opts.format, opts.path, opts.eval, extract.Evaluate(draft, gold))
+	}
+
+	src := opts.source(draft)
+	if opts.load {
+		return opts.loadDraft(ctx, draft, src, text)
+	}
+	var data []byte
+	if opts.format == formatJSON {
+		data, err = draft.JSON(src)
+	} else {
+		data, err = draft.YAML(src, loaders.ArticleFormat)
+	}
+	if err != nil {
+		return fmt.Errorf("write the draft: %w", err)
+	}
+	if src.Date == "" {
+		fmt.Fprintf(errOut, "extract: no date found in %s; fill in source.date, or pass --date\n", opts.path)
+	}
+	if opts.output == "" {
+		_, err = opts.global.io.Out.Write(data)
+		return err
+	}
+	if filepath.Dir(filepath.Clean(opts.output)) != filepath.Dir(filepath.Clean(opts.path)) && opts.format == formatYAML {
+		fmt.Fprintf(errOut, "extract: the draft names its text as %q; copy %s next to %s before loading it\n", src.Text, opts.path, opts.output)
+	}
+	if err := os.WriteFile(opts.output, data, 0o644); err != nil {
+		return fmt.Errorf("write the draft: %w", err)
+	}
+	fmt.Fprintf(errOut, "extract: wrote %s\n", opts.output)
+	return nil
+}
+
+// graphActors reads the threat actors a configured graph holds; a graph
+// that cannot be reached only costs a note.
+func (opts *extractOptions) graphActors(ctx context.Context, client *graph.Client, errOut io.Writer) []extract.ActorNames {
+	if opts.noGraph {
+		return nil
+	}
+	if client == nil {
+		cfg, err := opts.global.config()
+		if err != nil || cfg.Password == "" {
+			return nil // no graph configured: the shipped list only
+		}
+		cctx, cancel := context.WithTimeout(ctx, graphActorsTimeout)
+		defer cancel()
+		c, err := opts.global.connect(cctx)
+		if err != nil {
+			fmt.Fprintf(errOut, "extract: the graph is not reachable (%v); using the shipped threat-actor list\n", oneLine(err))
+			return nil
+		}
+		defer c.Close(context.Background())
+		client = c
+		ctx = cctx
+	}
+	names, err := client.EntityNames(ctx, "ThreatActor")
+	if err != nil {
+		fmt.Fprintf(errOut, "extract: could not read threat actors from the graph (%v); using the shipped list\n", oneLine(err))
+		return nil
+	}
+	out := make([]extract.ActorNames, len(names))
+	for i, n := range names {
+		out[i] = extract.ActorNames{Name: n.Name, Aliases: n.Aliases}
+	}
+	if len(out) > 0 {
+		fmt.Fprintf(errOut, "extract: %d threat actors from the graph added to the shipped list\n", len(out))
+	}
+	return out
+}
+
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// source is the draft's source: flags, else what the text says.
+func (opts *extractOptions) source(d extract.Draft) extract.Source {
+	src := extract.Source{Title: opts.title, Publisher: opts.publisher, Date: opts.date, URL: opts.url, Text: filepath.Base(opts.path)}
+	if src.Title == "" {
+		src.Title = d.Title
+	}
+	if src.Title == "" {
+		src.Title = strings.TrimSuffix(filepath.Base(opts.path), filepath.Ext(opts.path))
+	}
+	if src.Publisher == "" {
+		src.Publisher = "unknown"
+	}
+	if src.Date == "" {
+		src.Date = d.Date
+	}
+	return src
+}
+
+// loadDraft loads the draft exactly as 'threatkg load' loads a reviewed
+// one: written with its text to a temporary article folder, validated,
+// then loaded.
+func (opts *extractOptions) loadDraft(ctx context.Context, d extract.Draft, src extract.Source, text string) error {
+	if src.Date == "" {
+		return usageErrorf("%s: no date found in the text; pass --date YYYY-MM-DD to load the draft", opts.path)
+	}
+	dir, err := os.MkdirTemp("", "threatkg-extract-")
+	if err != nil {
+		return fmt.Errorf("prepare the draft: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	src.Text = "article.txt"
+	data, err := d.YAML(src, loaders.ArticleFormat)
+	if err != nil {
+		return fmt.Errorf("write the draft: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, src.Text), []byte(text), 0o644); err != nil {
+		return fmt.Errorf("prepare the draft: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, loaders.AnnotationsFile), data, 0o644); err != nil {
+		return fmt.Errorf("prepare the draft: %w", err)
+	}
+	return runLoad(ctx, &loadOptions{global: opts.global, paths: []string{dir}, batchSize: graph.DefaultBatchSize,
+		txRows: graph.DefaultTransactionRows, format: formatTable})
+}
+
+// writeEvaluation prints an evaluation: scores, then misses and false
+// positives.
+func writeEvaluation(w io.Writer, format, article, gold string, ev extract.Evaluation) error {
+	if format == formatJSON {
+		return writeJSON(w, struct {
+			Article string `json:"article"`
+			Gold    string `json:"gold"`
+			extract.Evaluation
+		}{article, gold, ev})
+	}
+	fmt.Fprintf(w, "%s against %s\n\n", article, gold)
+	tw := []keyValue{{"", "precision  recall  F1     matched / extracted / gold"}}
+	for _, s := range []struct {
+		name string
+		sc   extract.Score
+	}{{"entities", ev.Entities}, {"relations", ev.Relations}} {
+		tw = append(tw, keyValue{s.name, fmt.Sprintf("%.2f       %.2f    %.2f   %d / %d / %d", s.sc.Precision, s.sc.Recall, s.sc.F1, s.sc.Matched, s.sc.Extracted, s.sc.Gold)})
+	}
+	if err := writeKeyValues(w, tw); err != nil {
+		return err
+	}
+	for _, list := range []struct {
+		title string
+		items []string
+	}{
+		{"missed entities", ev.EntityMisses},
+		{"false-positive entities", ev.EntityFalsePositives},
+		{"missed relations", ev.RelationMisses},
+		{"false-positive relations", ev.RelationFalsePositive},
+	} {
+		fmt.Fprintf(w, "\n%s (%d):\n", list.title, len(list.items))
+		for _, it := range list.items {
+			fmt.Fprintf(w, "  %s\n", it)
+		}
+	}
+	return nil
+}
