@@ -286,7 +286,7 @@ func (x *extractor) indexDocument() {
 	}
 	home := map[*entity]bool{}
 	for _, e := range x.order {
-		if e.label == labelOrg && e.parent != "" {
+		if e.label == labelOrg && e.parent != "" && e.kind != "intelligence" {
 			if st := x.g.stateNamed(e.parent); st != nil {
 				home[x.ents[entityKey(labelGovernment, st.name)]] = true
 			}

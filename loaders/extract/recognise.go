@@ -63,7 +63,7 @@ var (
 	reStateLearnt   = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
 	reGovernmentsOf = regexp.MustCompile(`\b[Gg]overnments? of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)((?:,? (?:and )?[A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)*)`)
 	reAgainst       = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
-	reIndictCharge  = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging) `)
+	reIndictCharge  = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging|names|named|accuses|accused|identifies|identified) `)
 	reLocative      = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
 	reCountryCue    = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business|nationals?|citizens?|residents?)\b`)
 	reCompanyCue    = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business)\b`)
@@ -671,6 +671,15 @@ func orgKind(name string) string {
 	}
 }
 
+// capitals stand for their government only as the subject of a verb
+// ("Moscow denied") or the object of a condemnation ("condemned Beijing").
+var (
+	capitals = map[string]bool{"Beijing": true, "Moscow": true, "Kremlin": true, "Tehran": true, "Pyongyang": true, "London": true,
+		"Tokyo": true, "Berlin": true, "Paris": true, "Canberra": true, "Ottawa": true, "Kyiv": true, "Kiev": true}
+	reCapitalActs   = regexp.MustCompile(`^(?:’s|'s)? (?:has |have |had |is |was |will |would |must |also )?(?:said|says|denied|denies|rejected|dismissed|responded|condemned|blamed|accused|warned|called|urged|sponsored|directed|backed|government|authorities|officials|regime)\b`)
+	reCapitalObject = regexp.MustCompile(`\b(?:condemned|condemn|blamed|blame|accused|accuse|urged|urge|warned|warn|called on|sanctioned|against|by|to) (?:the )?$`)
+)
+
 // maxLearntStates bounds the states one text may introduce.
 const maxLearntStates = 20
 
@@ -740,6 +749,10 @@ func (x *extractor) recogniseStates(i int) {
 			if strings.HasSuffix(before, p) {
 				full.start -= len(p)
 			}
+		}
+		if capitals[x.text[h.start:h.end]] && !reCapitalActs.MatchString(after) && !reCapitalObject.MatchString(tail(before, 30)) {
+			prevLabel = ""
+			continue // "the Tokyo Olympics": a city, not a government
 		}
 		switch {
 		case reCountryCue.MatchString(after) && (!h.demonym || x.hasPerson(i) || reCompanyCue.MatchString(after)):

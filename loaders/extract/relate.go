@@ -34,10 +34,11 @@ const (
 
 var (
 	reAffiliation  = regexp.MustCompile(`\b(?:collaborated with|worked with|members? of|belong(?:s|ed)? to|conduct(?:ed|ing) the affairs of|worked through|work(?:ed|s|ing) for|employees? of|associated with|affiliated with|operatives? of)\b`)
-	reOnBehalf     = regexp.MustCompile(`\b(?:on behalf of|sponsored by|backed by|directed by|at the direction of|in the service of|acting for|acted for|working for|tasked by)\b`)
-	reSponsored    = regexp.MustCompile(`^(?:’s|'s)? (?:state-sponsored|state-backed|government-backed|government-sponsored|sponsored|backed)\b`)
+	reOnBehalf     = regexp.MustCompile(`\b(?:on behalf of|sponsored by|backed by|directed by|at the direction of|in the service of|acting for|acted for|working for|tasked by|attributed (?:[a-z ]{0,30})?to|controlled by|operated by|run by|(?:is|are|was|were) (?:almost certainly |highly likely |likely )?(?:a unit of|part of|linked to|tied to))\b`)
+	reSponsored    = regexp.MustCompile(`^(?:’s|'s)?[ -](?:(?:state|government)[- ])?(?:sponsored|backed|linked|directed|affiliated|aligned)\b`)
+	reActorNoun    = regexp.MustCompile(`^ ?(?:(?:hacking|cyber|cyber-espionage|espionage|threat|hacker|APT) )*(?:group|actor|unit|crew|hackers|team)? ?[“"]?$`)
 	reParticipate  = regexp.MustCompile(`\b(?:participat(?:ed|ing|e|es) in|conducted|carried out|launched|ran|behind|responsible for)\b`)
-	reAttack       = regexp.MustCompile(`\b(?:hack(?:ed|ing|s)?(?: (?:into|their way into))?|st(?:ole|eal|ealing) (?:[a-z ]{0,40} )?from|target(?:ed|ing|s)?|infiltrat(?:ed|ing|ion of)|compromis(?:ed|ing|e)|breach(?:ed|ing)|attacks? on|attacked|intrusions? (?:into|affecting|against|targeting|at)|affecting|spied on|victims? (?:of [^,]{1,40} )?included)\b`)
+	reAttack       = regexp.MustCompile(`\b(?:crippl(?:ed|ing)|disrupt(?:ed|ing)|sabotag(?:ed|ing)|wiped|hack(?:ed|ing|s)?(?: (?:into|their way into))?|st(?:ole|eal|ealing) (?:[a-z ]{0,40} )?from|target(?:ed|ing|s)?|infiltrat(?:ed|ing|ion of)|compromis(?:ed|ing|e)|breach(?:ed|ing)|attacks? on|attacked|intrusions? (?:into|affecting|against|targeting|at)|affecting|spied on|victims? (?:of [^,]{1,40} )?included)\b`)
 	reViolation    = regexp.MustCompile(`\b(?:violat(?:es|ed|e|ing)|violations? of|breach(?:es|ed)? of|in breach of|contraven(?:es|ed|e))\b`)
 	reBetween      = regexp.MustCompile(`^(?: (?:made|signed|reached|concluded|agreed))? between `)
 	reSigned       = regexp.MustCompile(`\b(?:which|that) $`)
@@ -62,7 +63,7 @@ var (
 	reTitleGap     = regexp.MustCompile(`^ (?:(?:Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Vice) )*(?:Secretary|Director|Deputy Director|Spokesman|Spokeswoman|Chief|Commissioner|Special Agent in Charge|Agent|Administrator|Chairman|Head|Minister) $`)
 	reRoleOf       = regexp.MustCompile(`^(?:,)? (?:of|at|for|with) (?:the )?$`)
 	reOrgRoleComma = regexp.MustCompile(`^ (?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|head|chief)(?: [\p{L}.’'-]+){0,8}, $`)
-	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?$`)
+	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?(?:[a-z]+(?:’s|'s) )?$`)
 	reApposGap     = regexp.MustCompile(`^, (?:a|an) [\p{L} -]{0,40}$`)
 	reNationalsOf  = regexp.MustCompile(`\b(?:nationals?|residents?|citizens?) of (?:the )?$`)
 	reAnnounced    = regexp.MustCompile(`\bannounc(?:ed|es|ing)\b`)
@@ -71,7 +72,7 @@ var (
 )
 
 var (
-	attackWords  = []string{"hack", "stole", "steal", "target", "infiltrat", "compromis", "breach", "attack", "intrusion", "affecting", "spied", "ictim"}
+	attackWords  = []string{"crippl", "disrupt", "sabotag", "wiped", "hack", "stole", "steal", "target", "infiltrat", "compromis", "breach", "attack", "intrusion", "affecting", "spied", "ictim"}
 	condemnWords = []string{"ondemn", "enounc", "call", "Call", "speak", "spoke", "accountable", "shameful", "irresponsible", "threat", "rebuk", "critici"}
 )
 
@@ -357,7 +358,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// ATTRIBUTED_TO: "the group acted on behalf of X", "China's state-sponsored APT10".
-	for _, loc := range findAllIf(reOnBehalf, sent, "behalf", "sponsored by", "backed by", "directed by", "direction of", "service of", "acting for", "acted for", "working for", "tasked by") {
+	for _, loc := range findAllIf(reOnBehalf, sent, "behalf", "sponsored by", "backed by", "directed by", "direction of", "service of", "acting for", "acted for", "working for", "tasked by", "attributed", "controlled by", "operated by", "run by", "unit of", "part of", "linked to", "tied to") {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign))
 		if len(subjects) == 0 && generic(t.start) && main != nil {
@@ -388,7 +389,7 @@ func (x *extractor) relate(i int) {
 		rest := x.text[m.end:s.end]
 		if loc := reSponsored.FindStringIndex(rest); loc != nil && k+1 < len(x.perSent[i]) {
 			next := x.perSent[i][k+1]
-			if next.ent.label == labelActor && next.start-(m.end+loc[1]) <= 2 {
+			if next.ent.label == labelActor && reActorNoun.MatchString(x.text[m.end+loc[1]:next.start]) {
 				x.addRel(relAttributed, next.ent, m.ent, span{m.start, next.end}, ruleRelSponsored, 0.8)
 			}
 		}
@@ -421,7 +422,7 @@ func (x *extractor) relate(i int) {
 			subjects = []*entity{main}
 		}
 		for _, obj := range x.allAfter(i, t.end, limit, labelOrg, labelSector, labelCountry) {
-			if obj.ent.label == labelOrg && (obj.ent.kind == "agency" || obj.ent.kind == "news-outlet" || obj.ent.kind == "court") {
+			if obj.ent.label == labelOrg && (obj.ent.kind == "agency" || obj.ent.kind == "intelligence" || obj.ent.kind == "news-outlet" || obj.ent.kind == "court") {
 				continue
 			}
 			for _, sub := range subjects {
@@ -891,7 +892,7 @@ func (x *extractor) documentRelations() {
 		}
 	}
 	for _, e := range x.order {
-		if e.label != labelOrg || e.kind == "agency" || e.kind == "news-outlet" || e.count == 0 {
+		if e.label != labelOrg || e.kind == "agency" || e.kind == "intelligence" || e.kind == "news-outlet" || e.count == 0 {
 			continue
 		}
 		ev := x.text[e.evidence.start:e.evidence.end]
