@@ -321,6 +321,19 @@ func (x *extractor) recognise(i int) {
 			x.mention(i, at(m[2], m[3]), e)
 		}
 	}
+	if hasAny(sent, "members of", "member of", "collaborated with", "worked with", "conspired with", "associated with") {
+		for _, m := range reSubjectNames.FindAllStringSubmatchIndex(sent, -1) {
+			for _, n := range reNameInList.FindAllStringIndex(sent[m[2]:m[3]], -1) {
+				sp := at(m[2]+n[0], m[2]+n[1])
+				name := x.text[sp.start:sp.end]
+				if x.overlaps(i, sp) || !x.plausibleName(name) {
+					continue
+				}
+				e := x.personEntity(name, sp, rulePersonList, 0.7)
+				x.mention(i, sp, e)
+			}
+		}
+	}
 	if hasAgeComma(sent) {
 		for _, m := range reNameAge.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
@@ -608,6 +621,10 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 		for _, suf := range []string{" of the", " of", " and", " for the", " for", " the", "’s", "'s", ",", " &"} {
 			trimmed = strings.TrimSuffix(trimmed, suf)
 		}
+		// "Ministry of Trade Secretary [Elena Vorn]": the title is not the name
+		if k := strings.LastIndex(trimmed, " "); k > 0 && titleTail[trimmed[k+1:]] {
+			trimmed = trimmed[:k]
+		}
 		if trimmed == str {
 			break
 		}
@@ -639,6 +656,11 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 	x.mention(i, s, e)
 	return e
 }
+
+// titleTail: titles that follow an organisation's name before a person's.
+var titleTail = map[string]bool{"Secretary": true, "Director": true, "Minister": true, "Spokesman": true, "Spokeswoman": true,
+	"Spokesperson": true, "Chief": true, "Commissioner": true, "Deputy": true, "Chairman": true, "Chairwoman": true, "Head": true,
+	"Administrator": true, "Assistant": true, "Acting": true}
 
 // orgHeadStart: head words an organisation's name may start with.
 var (
@@ -748,6 +770,9 @@ func (x *extractor) recogniseStates(i int) {
 		for _, p := range []string{"Republic of ", "Government of ", "government of ", "State of ", "Kingdom of "} {
 			if strings.HasSuffix(before, p) {
 				full.start -= len(p)
+				if p == "Republic of " || p == "State of " || p == "Kingdom of " {
+					before = x.text[s.start:full.start] // "nationals of the Republic of X": X is the place
+				}
 			}
 		}
 		if capitals[x.text[h.start:h.end]] && !reCapitalActs.MatchString(after) && !reCapitalObject.MatchString(tail(before, 30)) {
@@ -990,6 +1015,11 @@ func (x *extractor) chargedNames(i, pos int) {
 		pos = sp.end
 	}
 }
+
+var (
+	reSubjectNames = regexp.MustCompile(`(?:^|[,;] |\. )(` + personName + `(?:,? (?:and )?` + personName + `)*) (?:(?:were|was|are|is|had been|have been) )?(?:members? of|collaborated with|worked with|conspired with|associated with)\b`)
+	reNameInList   = regexp.MustCompile(personName)
+)
 
 var reNextName = regexp.MustCompile(`^(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or)\s+)?(?:the\s+)?(` + personName + `)`)
 
