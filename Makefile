@@ -58,6 +58,7 @@ FUZZTIME ?= 60s
 fuzz: ## fuzz the annotation and STIX parsers (FUZZTIME each; new crashers land in loaders/testdata/fuzz)
 	$(GO) test -run='^$$' -fuzz='^FuzzReadArticle$$' -fuzztime=$(FUZZTIME) ./loaders/
 	$(GO) test -run='^$$' -fuzz='^FuzzReadSTIX$$' -fuzztime=$(FUZZTIME) ./loaders/
+	$(GO) test -run='^$$' -fuzz='^FuzzExtract$$' -fuzztime=$(FUZZTIME) ./loaders/extract/
 
 e2e: vet test-neo4j ## the browser tests (headless Chromium); refreshes docs/browser-apt10.png
 	@set -a; . .neo4j-test/env; set +a; \
