@@ -26,6 +26,7 @@ build: ## build bin/threatkg
 
 SEED := testdata/articles/apt10-2018-12-20
 ATTACK := testdata/stix/attack/menupass.json
+APT41 := testdata/articles/doj-apt41-2020
 
 demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer canned queries
 	@set -a; . .neo4j/env; set +a; \
@@ -43,6 +44,8 @@ demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer can
 	step "threatkg query campaign-timeline"; $(BIN) query campaign-timeline; \
 	step "threatkg query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'"; \
 	$(BIN) query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'; \
+	step "threatkg extract $(APT41)/article.txt --eval ...  (drafting annotations from text, measured)"; \
+	$(BIN) extract $(APT41)/article.txt --eval $(APT41)/annotations.yaml | sed -n '1,5p'; \
 	step "Explore"; \
 	echo "Neo4j Browser: $$NEO4J_HTTP_URL/browser/  (user neo4j, password in .neo4j/password)"; \
 	echo "The tour, in Browser:  :guide $$NEO4J_HTTP_URL/browser/threatkg/guide.html"; \
@@ -78,7 +81,7 @@ bench-large: build bench-neo4j ## the same for the L corpus (about 1M nodes, 3.5
 	@set -a; . .neo4j-bench/env; set +a; \
 	$(BIN) bench --size L --yes --runs $(BENCH_RUNS) --format json
 
-bench-go: ## Go benchmarks of the client's hot paths: generating, parsing, batching (on stderr)
+bench-go: ## Go benchmarks of the client's hot paths: generating, parsing, batching, extracting (on stderr)
 	@$(GO) test -run='^$$' -bench=. -benchmem ./loaders/... ./graph/ 1>&2
 
 bench-neo4j: build ## start (or reuse) the benchmark Neo4j in .neo4j-bench/
