@@ -340,7 +340,7 @@ func (x *extractor) draft() Draft {
 	}
 	inAttack := map[*entity]bool{}
 	for i, ms := range x.perSent {
-		if len(ms) > 0 && findIf(reAttack, x.text[x.sents[i].start:x.sents[i].end], attackWords...) != nil {
+		if len(ms) > 0 && x.attackTrigger(x.text[x.sents[i].start:x.sents[i].end]) != nil {
 			for _, m := range ms {
 				inAttack[m.ent] = true
 			}

@@ -44,34 +44,38 @@ const (
 )
 
 var (
-	reQuotedList    = regexp.MustCompile(`(?:track(?:ed|s)?(?: [a-z]+){0,3} (?:as|under|using)|threat labels?|known as|dubbed|called|a\.k\.a\.|aka|also known as|named)(?: the)?(?: threat labels?)? ((?:[“"][^”"]{2,40}[”"](?:,? (?:and|or) |, | )?)+)`)
-	reQuotedItem    = regexp.MustCompile(`[“"]([^”"]{2,40}?)[,.]?[”"]`)
-	reHackingGroup  = regexp.MustCompile(`(?:hacking|threat|cyber ?espionage|APT|intrusion|state-sponsored) (?:group|actor|outfit|crew) [“"]([^”"]{2,60})[”"](?: \(([A-Za-z0-9 .-]{2,30})\))?`)
-	reAPT           = regexp.MustCompile(`(?i)\bAPT ?\d{1,3}\b`)
-	reQuotedCamp    = regexp.MustCompile(`[“"]((?:[A-Z][\p{L}-]* ){1,5}(?:Conspiracy|Campaign|Operation))[,.]?[”"]`)
-	reOperation     = regexp.MustCompile(`\bOperation (?:[A-Z][\p{L}-]+)(?: [A-Z][\p{L}-]+)?`)
-	reAgreement     = regexp.MustCompile(`\b(?:(?:19|20)\d\d )?(?:` + capWord + ` ){0,5}(?:Agreement|Accords?|Treaty|Charter|Convention|Commitments|Pact|Memorandum of Understanding|Declaration)(?: (?:on|of|for|in|against) (?:the )?(?:` + capWord + `)(?: (?:` + capWord + `|on|of|for|in|and))*` + capWord + `?)?`)
-	reOrgHeadFirst  = regexp.MustCompile(`\b(?:` + capWord + `(?:’s|'s)? ){0,4}(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|School|College) (?:of|for|on) (?:the )?` + capWord + `(?: (?:` + capWord + `|and|of(?: the)?|for(?: the)?|&))*`)
-	reOrgHeadLast   = regexp.MustCompile(`\b(?:` + capWord + `)(?: (?:` + capWord + `|of|and|&))* (?:Institute|University|College|Council|Division|Section|Directorate|Agency|Commission|Committee|Police|Court|Service|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Field Office|Office|Department|Ministry|Bureau|Center|Centre|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
-	reApposOrg      = regexp.MustCompile(`\b((?:` + capWord + `)(?: ` + capWord + `){0,4}), (?:a|an) (?:[\p{L}-]+ ){0,3}(?:company|front company|firm|hospital network|network|university|institute|contractor|bank|shipping company|organization|organisation|startup|provider|manufacturer|business)\b`)
-	reTitle         = regexp.MustCompile(`\b(?:(?:U\.S\.|FBI|Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Former|Vice|Foreign|Prime|Homeland Security|State|Defense) )*(?:Attorney General|Secretary of State|Secretary of Homeland Security|Secretary of Defense|Secretary of the Treasury|Secretary|Attorney|Deputy Director|Director|Agent in Charge|Assistant Director in Charge|Director in Charge|President|Prime Minister|Minister|Ambassador|Senator|Sen\.|Representative|Rep\.|Chancellor|Judge|Commissioner|Spokesman|Spokeswoman|Spokesperson|Chairman|Chairwoman|General|Gen\.|Admiral|Colonel|Dr\.|Mr\.|Ms\.|Mrs\.|Special Agent) (` + personName + `)\b`)
-	reNameAge       = regexp.MustCompile(`\b(` + personName + `)(?: \([^)]{1,20}\))?, (\d{2}),`)
-	reSaidName      = regexp.MustCompile(`\b(?:said|says|according to|added|told [A-Z][\p{L} ]{0,30}) (` + personName + `)\b`)
-	reNameSaid      = regexp.MustCompile(`\b(` + personName + `)(?:,[^,]{3,120},)? (?:said|says|added|told|stated|wrote)\b`)
-	reNameRole      = regexp.MustCompile(`\b(` + personName + `), (?:a |an |the )?((?:[\p{Ll}][\p{L}-]*|[A-Z][\p{L}.-]*)(?: [\p{L}.’'-]+){0,6}?) (?:at|of|for|with) (?:the )?[A-Z]`)
-	reRoleComma     = regexp.MustCompile(`\b(?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|President)(?: [\p{L}.’'-]+){0,8}, (` + personName + `),`)
-	reStateLearnt   = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
-	reGovernmentsOf = regexp.MustCompile(`\b[Gg]overnments? of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)((?:,? (?:and )?[A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)*)`)
-	reAgainst       = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
-	reIndictCharge  = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging|names|named|accuses|accused|identifies|identified) `)
-	reLocative      = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
-	reCountryCue    = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business|nationals?|citizens?|residents?)\b`)
-	reCompanyCue    = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business)\b`)
-	reGovCue        = regexp.MustCompile(`^(?:’s|'s)? ?(?:government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
-	reUnnamedVictim = regexp.MustCompile(`\b(?:[Vv]ictims?(?: of [\p{L} ]{1,30})? included|network of|networks of|systems of|computers of) (?:a|an) ((?:[\p{Ll}-]+ ){0,3}(?:institution|bank|company|firm|hospital|university|organization|organisation|contractor|provider|manufacturer|charity)(?: dedicated to(?: [\p{Ll}-]+){1,4})?)`)
-	reAcronymAfter  = regexp.MustCompile(`^ \([“"]?([A-Z][A-Za-z0-9]*(?: [A-Z0-9][A-Za-z0-9]*){0,3})[”"]?\)`)
-	reDateFull      = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.) (\d{1,2}), ((?:19|20)\d\d)\b`)
-	reMonthYear     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
+	reQuotedList     = regexp.MustCompile(`(?:track(?:ed|s)?(?: [a-z]+){0,3} (?:as|under|using)|threat labels?|known as|dubbed|called|a\.k\.a\.|aka|also known as|named)(?: the)?(?: threat labels?)? ((?:[“"][^”"]{2,40}[”"](?:,? (?:and|or) |, | )?)+)`)
+	reQuotedItem     = regexp.MustCompile(`[“"]([^”"]{2,40}?)[,.]?[”"]`)
+	reHackingGroup   = regexp.MustCompile(`(?:hacking|threat|cyber ?espionage|APT|intrusion|state-sponsored) (?:group|actor|outfit|crew) [“"]([^”"]{2,60})[”"](?: \(([A-Za-z0-9 .-]{2,30})\))?`)
+	reAPT            = regexp.MustCompile(`(?i)\bAPT ?\d{1,3}\b`)
+	reQuotedCamp     = regexp.MustCompile(`[“"]((?:[A-Z][\p{L}-]* ){1,5}(?:Conspiracy|Campaign|Operation))[,.]?[”"]`)
+	reOperation      = regexp.MustCompile(`\bOperation (?:[A-Z][\p{L}-]+)(?: [A-Z][\p{L}-]+)?`)
+	reAgreement      = regexp.MustCompile(`\b(?:(?:19|20)\d\d )?(?:` + capWord + ` ){0,5}(?:Agreement|Accords?|Treaty|Charter|Convention|Commitments|Pact|Memorandum of Understanding|Declaration)(?: (?:on|of|for|in|against) (?:the )?(?:` + capWord + `)(?: (?:` + capWord + `|on|of|for|in|and))*` + capWord + `?)?`)
+	reOrgHeadFirst   = regexp.MustCompile(`\b(?:` + capWord + `(?:’s|'s)? ){0,4}(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|School|College|Bank|Academy|Administration) (?:of|for|on) (?:the )?` + capWord + `(?: (?:` + capWord + `|and|of(?: the)?|for(?: the)?|&))*`)
+	reOrgHeadLast    = regexp.MustCompile(`\b(?:` + capWord + `)(?: (?:` + capWord + `|of|and|&))* (?:Institute|University|College|Council|Division|Section|Directorate|Agency|Commission|Committee|Police|Court|Service|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Field Office|Office|Department|Ministry|Bureau|Center|Centre|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group|Joint Venture|Venture|Entertainment|Pictures|Studios|Energy|Airways|Motors|Pharmaceuticals|Laboratories|Hospital|Clinic|Commission|Exchange|Trust|Fund|Partners|Capital|Software|Electronics|Telecom|Communications)\b`)
+	reApposOrg       = regexp.MustCompile(`\b((?:` + capWord + `)(?: (?:` + capWord + `|and|of|&)){0,7}), (?:a|an) (?:[\p{L}-]+ ){0,3}(?:company|front company|firm|hospital network|network|university|institute|contractor|bank|shipping company|organization|organisation|startup|provider|manufacturer|business)\b`)
+	reTitle          = regexp.MustCompile(`\b(?:(?:U\.S\.|FBI|Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Former|Vice|Foreign|Prime|Homeland Security|State|Defense) )*(?:Attorney General|Secretary of State|Secretary of Homeland Security|Secretary of Defense|Secretary of the Treasury|Secretary|Attorneys|Attorney|Deputy Director|Director|Agent in Charge|Assistant Director in Charge|Director in Charge|President|Prime Minister|Minister|Ambassador|Senator|Sen\.|Representative|Rep\.|Chancellor|Judge|Commissioner|Spokesman|Spokeswoman|Spokesperson|Chairman|Chairwoman|General|Gen\.|Admiral|Colonel|Dr\.|Mr\.|Ms\.|Mrs\.|Special Agent) (` + personName + `)\b`)
+	reNameAge        = regexp.MustCompile(`\b(` + personName + `)(?: \([^)]{1,20}\))?, (\d{2}),`)
+	reSaidName       = regexp.MustCompile(`\b(?:said|says|according to|added|told [A-Z][\p{L} ]{0,30}) (` + personName + `)\b`)
+	reNameSaid       = regexp.MustCompile(`\b(` + personName + `)(?:,[^,]{3,120},)? (?:said|says|added|told|stated|wrote)\b`)
+	reNameRole       = regexp.MustCompile(`\b(` + personName + `), (?:a |an |the )?((?:[\p{Ll}][\p{L}-]*|[A-Z][\p{L}.-]*)(?: [\p{L}.’'-]+){0,6}?) (?:at|of|for|with) (?:the )?[A-Z]`)
+	reRoleComma      = regexp.MustCompile(`\b(?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|President)(?: [\p{L}.’'-]+){0,8}, (` + personName + `),`)
+	reStateLearnt    = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
+	reGovernmentsOf  = regexp.MustCompile(`\b[Gg]overnments? of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)((?:,? (?:and )?[A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)*)`)
+	reAgainst        = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
+	reIndictCharge   = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging|names|named|accuses|accused|identifies|identified) `)
+	reLocative       = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
+	reCountryCue     = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business|nationals?|citizens?|residents?)\b`)
+	reCompanyCue     = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business)\b`)
+	reGovCue         = regexp.MustCompile(`^(?:’s|'s)? ?(?:government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
+	reApposOrgAfter  = regexp.MustCompile(`\b(?:company|firm|contractor|business), ((?:` + capWord + `)(?: (?:` + capWord + `|and|of|&)){1,6})\b`)
+	reSanctionedVerb = regexp.MustCompile(`\b(?:also |today |has |have )?(?:sanctioned|designated) `)
+	reAndName        = regexp.MustCompile(`^ and (` + personName + `)\b`)
+	reUnnamedVictim  = regexp.MustCompile(`\b(?:[Vv]ictims?(?: of [\p{L} ]{1,30})? included|network of|networks of|systems of|computers of) (?:a|an) ((?:[\p{Ll}-]+ ){0,3}(?:institution|bank|company|firm|hospital|university|organization|organisation|contractor|provider|manufacturer|charity)(?: dedicated to(?: [\p{Ll}-]+){1,4})?)`)
+	reAcronymAfter   = regexp.MustCompile(`^ \([“"]?([A-Z][A-Za-z0-9]*(?: [A-Z0-9][A-Za-z0-9]*){0,3})[”"]?\)`)
+	reDateFull       = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.) (\d{1,2}), ((?:19|20)\d\d)\b`)
+	reDateDMY        = regexp.MustCompile(`\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
+	reMonthYear      = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
 )
 
 // notNameWords are capitalised words that start sentences or titles, never
@@ -316,9 +320,20 @@ func (x *extractor) recognise(i int) {
 			e := x.personEntity(name, at(m[0], m[3]), rulePersonTitle, 0.9)
 			role := strings.TrimSpace(sent[m[0]:m[2]])
 			if !strings.HasSuffix(role, ".") {
-				e.addRole(role)
+				e.addRole(singularTitle(role))
 			}
 			x.mention(i, at(m[2], m[3]), e)
+			// "Assistant U.S. Attorneys A and B": B holds the same post
+			if n := reAndName.FindStringSubmatchIndex(sent[m[3]:]); n != nil {
+				name2 := sent[m[3]+n[2] : m[3]+n[3]]
+				if x.plausibleName(name2) && !x.overlaps(i, at(m[3]+n[2], m[3]+n[3])) {
+					p2 := x.personEntity(name2, at(m[0], m[3]+n[3]), rulePersonTitle, 0.8)
+					if !strings.HasSuffix(role, ".") {
+						p2.addRole(singularTitle(role))
+					}
+					x.mention(i, at(m[3]+n[2], m[3]+n[3]), p2)
+				}
+			}
 		}
 	}
 	if hasAny(sent, "members of", "member of", "collaborated with", "worked with", "conspired with", "associated with") {
@@ -382,6 +397,15 @@ func (x *extractor) recognise(i int) {
 		}
 	}
 	if hasAny(sent, " of a", "ictim") {
+		if hasAny(sent, "company, ", "firm, ", "contractor, ", "business, ") {
+			for _, m := range reApposOrgAfter.FindAllStringSubmatchIndex(sent, -1) {
+				if e := x.orgCandidateNamed(i, at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
+					e.evidence = at(m[0], m[3])
+				}
+			}
+		}
+		x.sortMentions(i)
+		x.otherNames(i)
 		for _, m := range reUnnamedVictim.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
 			name = strings.ToUpper(name[:1]) + name[1:]
@@ -416,6 +440,45 @@ func (x *extractor) recognise(i int) {
 	x.recogniseLegalActions(i)
 	x.sortMentions(i)
 }
+
+// otherNames: "Chosun Expo Joint Venture (a/k/a Korea Expo Joint Venture
+// or “KEJV”)": the bracketed names are aliases.
+func (x *extractor) otherNames(i int) {
+	if !hasAny(x.text[x.sents[i].start:x.sents[i].end], "a/k/a", "aka ", "also known as", "formerly") {
+		return
+	}
+	for _, m := range append([]mention{}, x.perSent[i]...) {
+		if m.ent.label != labelOrg && m.ent.label != labelActor {
+			continue
+		}
+		rest := x.text[m.end:x.sents[i].end]
+		loc := reAKA.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			continue
+		}
+		inner := rest[loc[2]:loc[3]]
+		off := m.end + loc[2]
+		for _, part := range reAKASep.Split(inner, -1) {
+			name := strings.Trim(part, "“”\" ")
+			if name == "" || !startsUpperOrDigit(name) {
+				continue
+			}
+			k := strings.Index(x.text[off:off+len(inner)], name)
+			if k < 0 {
+				continue
+			}
+			sp := span{off + k, off + k + len(name)}
+			if x.mention(i, sp, m.ent) {
+				m.ent.addAlias(name)
+			}
+		}
+	}
+}
+
+var (
+	reAKA    = regexp.MustCompile(`^ \((?:a/k/a|aka|also known as|formerly(?: known as)?) ([^)]{2,120})\)`)
+	reAKASep = regexp.MustCompile(`,? (?:or|and) |, `)
+)
 
 // acronyms: "Chengdu 404 Network Technology (“Chengdu 404”)", "Digital
 // Crimes Unit (DCU)": the bracketed form is an alias.
@@ -469,7 +532,9 @@ var orgHeadWords = []string{"Department", "Ministry", "Office", "Bureau", "Cente
 	"School", "Council", "Division", "Section", "Directorate", "Agency", "Commission", "Committee", "Court", "Service", "Chambers",
 	"Police", "Party", "Corp", "Inc.", "Ltd.", "LLC", "Company", "Technolog", "Logistics", "Shipping", "Health", "Bank", "Security",
 	"Systems", "Labs", "Network", "Team", "Unit", "Mall", "Holdings", "Solutions", "Industries", "Airlines", "Foundation",
-	"Association", "Society", "Group"}
+	"Association", "Society", "Group", "Venture", "Entertainment", "Pictures", "Studios", "Energy", "Airways", "Motors",
+	"Pharmaceuticals", "Laboratories", "Hospital", "Clinic", "Exchange", "Trust", "Fund", "Partners", "Capital", "Software",
+	"Electronics", "Telecom", "Communications", "Academy", "Administration"}
 
 var personCueWords = map[*regexp.Regexp][]string{
 	reSaidName:  {"said", "says", "according to", "added", "told"},
@@ -633,6 +698,15 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 		s.end = s.start + len(trimmed)
 		str = trimmed
 	}
+	// "Park Jin Hyok and Chosun Expo Joint Venture": a known name and
+	// another; keep the other
+	if k := strings.Index(str, " and "); k > 0 {
+		head := str[:k]
+		if x.lookup(labelPerson, head) != nil || x.lookup(labelOrg, head) != nil || x.lookup(labelGovernment, head) != nil {
+			s.start += k + len(" and ")
+			str = x.text[s.start:s.end]
+		}
+	}
 	if str == "" || !startsUpperOrDigit(str) || !strings.Contains(str, " ") {
 		return nil
 	}
@@ -649,6 +723,11 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 	if x.stateOf[str] != nil || x.actorOf[str] != nil || !reOrgHead.MatchString(str) && rule != ruleOrgApposition {
 		return nil
 	}
+	// "Front Company" in a headline is the common noun the body writes
+	// "front company": not a name
+	if lower := strings.ToLower(str); lower != str && strings.Contains(x.window(s.start, 64<<10), lower) {
+		return nil
+	}
 	e := x.entity(labelOrg, str, s, rule, conf)
 	if e.kind == "" {
 		e.kind = orgKind(str)
@@ -662,6 +741,33 @@ var titleTail = map[string]bool{"Secretary": true, "Director": true, "Minister":
 	"Spokesperson": true, "Chief": true, "Commissioner": true, "Deputy": true, "Chairman": true, "Chairwoman": true, "Head": true,
 	"Administrator": true, "Assistant": true, "Acting": true}
 
+// singularTitle: "Assistant U.S. Attorneys" before two names is each one's
+// "Assistant U.S. Attorney".
+func singularTitle(role string) string {
+	if strings.HasSuffix(role, "s") && !strings.HasSuffix(role, "ss") {
+		return strings.TrimSuffix(role, "s")
+	}
+	return role
+}
+
+// window is the text within n bytes of pos (on rune boundaries).
+func (x *extractor) window(pos, n int) string {
+	lo, hi := max(0, pos-n), min(len(x.text), pos+n)
+	for lo > 0 && !utf8.RuneStart(x.text[lo]) {
+		lo--
+	}
+	for hi < len(x.text) && !utf8.RuneStart(x.text[hi]) {
+		hi++
+	}
+	return x.text[lo:hi]
+}
+
+// orgCandidateNamed is orgCandidate for a span a cue marks as a name
+// (no head word needed).
+func (x *extractor) orgCandidateNamed(i int, s span, rule string, conf float64) *entity {
+	return x.orgCandidate(i, s, ruleOrgApposition, conf)
+}
+
 // orgHeadStart: head words an organisation's name may start with.
 var (
 	reAgencyHead     = regexp.MustCompile(`\b(Department|Ministry|Agency|Bureau|Office|Division|Section|Directorate|Police|Service|Chambers|Commission|Council)\b`)
@@ -670,7 +776,7 @@ var (
 	reSectorSep      = regexp.MustCompile(`(?:,| and|, and|,? or) `)
 )
 
-var reOrgHead = regexp.MustCompile(`\b(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|College|School|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|Police|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
+var reOrgHead = regexp.MustCompile(`\b(?:Venture|Entertainment|Pictures|Studios|Energy|Airways|Motors|Pharmaceuticals|Laboratories|Hospital|Clinic|Exchange|Trust|Fund|Partners|Capital|Software|Electronics|Telecom|Communications|Academy|Administration|Department|Ministry|Office|Bureau|Center|Centre|Institute|University|College|School|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|Police|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group)\b`)
 
 var orgHeadStart = map[string]bool{
 	"Department": true, "Ministry": true, "Office": true, "Bureau": true, "Center": true, "Centre": true, "Institute": true,
@@ -904,6 +1010,9 @@ func (x *extractor) recogniseLegalActions(i int) {
 	for _, m := range findAllSubmatchIf(reIndictCharge, sent, "ndictment", "omplaint") {
 		hits = append(hits, found{kind: strings.ToLower(sent[m[2]:m[3]]), at: s.start + m[1]})
 	}
+	for _, m := range findAllSubmatchIf(reSanctionedVerb, sent, "sanctioned", "designated") {
+		hits = append(hits, found{kind: "sanctions", at: s.start + m[1]})
+	}
 	for _, h := range hits {
 		x.chargedNames(i, h.at)
 		x.sortMentions(i)
@@ -1017,7 +1126,7 @@ func (x *extractor) chargedNames(i, pos int) {
 }
 
 var (
-	reSubjectNames = regexp.MustCompile(`(?:^|[,;] |\. )(` + personName + `(?:,? (?:and )?` + personName + `)*) (?:(?:were|was|are|is|had been|have been) )?(?:members? of|collaborated with|worked with|conspired with|associated with)\b`)
+	reSubjectNames = regexp.MustCompile(`(?:^|[,;] |\. )(` + personName + `(?:,? (?:and )?` + personName + `)*)(?:,? who)? (?:(?:were|was|are|is|had been|have been) )?(?:members? of|collaborated with|worked with|conspired with|associated with)\b`)
 	reNameInList   = regexp.MustCompile(personName)
 )
 
@@ -1039,7 +1148,7 @@ func (x *extractor) compileShortForms() {
 		switch e.label {
 		case labelPerson:
 			w := strings.Fields(e.name)
-			forms = []string{w[0], w[len(w)-1]}
+			forms = []string{e.name, w[0], w[len(w)-1]}
 		case labelOrg, labelActor, labelGovernment:
 			forms = append(forms, e.aliases...)
 			forms = append(forms, e.name)
@@ -1130,6 +1239,11 @@ func (x *extractor) date() string {
 	if len(head) > 256<<10 {
 		head = head[:256<<10] // a dateline and the dates of the story are near the start
 	}
+	for _, m := range reDateDMY.FindAllStringSubmatch(head, 200) {
+		if d := isoDate(m[2], m[1], m[3]); d > best {
+			best = d
+		}
+	}
 	for _, m := range reDateFull.FindAllStringSubmatch(head, 200) {
 		d := isoDate(m[1], m[2], m[3])
 		if d == "" {
@@ -1143,6 +1257,11 @@ func (x *extractor) date() string {
 		line = strings.TrimSpace(line)
 		if m := reDateFull.FindStringSubmatch(line); m != nil && len(line) < len(m[0])+15 {
 			if d := isoDate(m[1], m[2], m[3]); d != "" {
+				return d
+			}
+		}
+		if m := reDateDMY.FindStringSubmatch(line); m != nil && len(line) < len(m[0])+15 {
+			if d := isoDate(m[2], m[1], m[3]); d != "" {
 				return d
 			}
 		}

@@ -21,6 +21,7 @@ const (
 	ruleRelPartOf      = "organisation-structure"
 	ruleRelParent      = "agency-gazetteer-parent"
 	ruleRelSectorOf    = "organisation-in-sector"
+	ruleRelFrontOf     = "front-company-of"
 	ruleRelStateAgency = "agency-named-after-state"
 	ruleRelLocated     = "located-in"
 	ruleRelNational    = "nationals-of"
@@ -44,19 +45,20 @@ var (
 	reSigned       = regexp.MustCompile(`\b(?:which|that) $`)
 	reCondemn      = regexp.MustCompile(`(?i)\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|call(?:s|ed|ing)? out|speak(?:s|ing)? out|spoke out|hold\b[^.]{0,40}\baccountable|held\b[^.]{0,40}\baccountable|shameful|irresponsible|very real threat|rebuk(?:e|ed|es)|criticiz(?:e|ed|es)|criticis(?:e|ed|es))\b`)
 	reExpected     = regexp.MustCompile(`\b(?:expected to|slated to|set to|plans? to|planned to|are to)\b`)
-	reGeneric      = regexp.MustCompile(`(?i)\b(?:they|the (?:two |three |four |five |six |seven )?defendants|the hackers|the group|the intrusions|the actors|these actors|the attackers|the conspirators|computer hackers|the hacking group)\b`)
+	reGeneric      = regexp.MustCompile(`(?i)\b(?:they|the (?:two |three |four |five |six |seven )?defendants|the hackers|the group|the intrusions|the actors|these actors|the attackers|the conspirators|computer hackers|the hacking group|the conspiracy|the campaign|the operation|the scheme)\b`)
 	reClauseEnd    = regexp.MustCompile(`, (?:according to|said|the [A-Z][\p{L} ]+ reported)|;| reported\b`)
 	reSaid         = regexp.MustCompile(`\b(?:said|says|added|saying|stated|told|wrote)\b`)
 	reStatement    = regexp.MustCompile(`\b(?:released|issued) a (?:joint )?statement\b`)
 	rePronounSaid  = regexp.MustCompile(`(?i)\b(?:he|she|they|the statement|the release) (?:added|said|continued)\b`)
-	reProsecuting  = regexp.MustCompile(`\b(?:is|are) prosecuting (?:this|the) case\b`)
+	reProsecuting  = regexp.MustCompile(`\b(?:(?:is|are) prosecuting (?:this|the) case|(?:is|are) (?:being )?prosecuted by)\b`)
 	reLocatedAt    = regexp.MustCompile(`\b(?:registered|based|headquartered|located|incorporated) in (?:the )?$`)
 	reNationals    = regexp.MustCompile(`\b(?:nationals?|residents?|citizens?)\b`)
 	reCompanyOf    = regexp.MustCompile(`^[”"]?\)?,? (?:a|an) (?:[\p{L}-]+ )?$`)
-	reUSAttorney   = regexp.MustCompile(`U\.S\. Attorney (?:[A-Z][\p{L}.]* ){0,3}(?:for|of) the (District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
-	reDistrictOf   = regexp.MustCompile(`^,? (?:[\p{L}.’' ]{0,40} )?(?:for|of) the (District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
+	reUSAttorney   = regexp.MustCompile(`U\.S\. Attorneys? (?:[A-Z][\p{L}.]* ){0,3}(?:(?:and )?(?:[A-Z][\p{L}.]* ){1,4})?(?:for|of) the ((?:(?:Northern|Southern|Eastern|Western|Central|Middle) )?District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
+	reDistrictOf   = regexp.MustCompile(`^,? (?:[\p{L}.’' ]{0,40} )?(?:for|of) the ((?:(?:Northern|Southern|Eastern|Western|Central|Middle) )?District of [A-Z][\p{L}]+(?: [A-Z][\p{L}]+)?)`)
 	reIncluding    = regexp.MustCompile(`^,? including (?:its |the |their )?$`)
 	reServiceOf    = regexp.MustCompile(`^, (?:a|an|the) (?:service|unit|division|part|agency|branch|arm|department|subsidiary) of (?:the )?$`)
+	reFrontOf      = regexp.MustCompile(`^, (?:a|an|the) (?:front company|front|cover company|cover) (?:of|for) (?:the )?$`)
 	reOfThe        = regexp.MustCompile(`^ of (?:the )?$`)
 	rePossessive   = regexp.MustCompile(`^(?:’s|'s) $`)
 	reAdjacent     = regexp.MustCompile(`^ $`)
@@ -75,6 +77,23 @@ var (
 	attackWords  = []string{"crippl", "disrupt", "sabotag", "wiped", "hack", "stole", "steal", "target", "infiltrat", "compromis", "breach", "attack", "intrusion", "affecting", "spied", "ictim"}
 	condemnWords = []string{"ondemn", "enounc", "call", "Call", "speak", "spoke", "accountable", "shameful", "irresponsible", "threat", "rebuk", "critici"}
 )
+
+// attackTrigger is the first attack verb of a sentence: "hacking" as in
+// "a hacking team" is an adjective, not an attack.
+func (x *extractor) attackTrigger(sent string) []int {
+	if !hasAny(sent, attackWords...) {
+		return nil
+	}
+	for _, loc := range reAttack.FindAllStringIndex(sent, -1) {
+		if reNotAnAttack.MatchString(sent[loc[0]:]) {
+			continue
+		}
+		return loc
+	}
+	return nil
+}
+
+var reNotAnAttack = regexp.MustCompile(`^(?:hacking|targeting|attack) (?:team|group|unit|crew|operations?|campaigns?|efforts?|tools?|infrastructure|activit(?:y|ies)|conspiracy|schemes?|techniques?|methods?)\b`)
 
 // findIf runs re on s only if s contains one of the words (a cheap test
 // that spares most sentences a regexp run).
@@ -412,7 +431,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// TARGETED: "the defendants hacked X", "intrusions affecting ... in A, B".
-	if loc := findIf(reAttack, sent, attackWords...); loc != nil {
+	if loc := x.attackTrigger(sent); loc != nil {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign, labelPerson))
 		if len(subjects) == 0 && main != nil && (generic(t.start) || !strings.Contains(x.text[s.start:t.start], " ")) {
@@ -557,6 +576,18 @@ func (x *extractor) relate(i int) {
 		}
 	}
 
+	// BROUGHT_BY: "OFAC sanctioned X": the sanctioning agency or government.
+	if loc := findIf(reSanctionedVerb, sent, "sanctioned", "designated"); loc != nil {
+		t := abs(loc)
+		subs := x.before(i, t.start, labelOrg, labelGovernment)
+		for _, a := range x.actionsIn(i) {
+			if a.props["kind"] == "sanction" && a.first >= t.start {
+				for _, sub := range subs {
+					x.addRel(relBroughtBy, a, sub.ent, x.evidence(i, sub.span, t), ruleRelBrought, 0.65)
+				}
+			}
+		}
+	}
 	// BROUGHT_BY: the agency named in the sentence of the charges.
 	for _, a := range x.actionsIn(i) {
 		for _, m := range x.perSent[i] {
@@ -601,6 +632,9 @@ func (x *extractor) relateOrganisations(i int) {
 			if a.label == labelOrg && (b.label == labelOrg || b.label == labelGovernment) {
 				if reOfThe.MatchString(gap) || reServiceOf.MatchString(gap) {
 					x.addRel(relPartOf, a, b, span{m.start, n.end}, ruleRelPartOf, 0.7)
+				}
+				if reFrontOf.MatchString(gap) {
+					x.addRel(relAffiliated, a, b, span{m.start, n.end}, ruleRelFrontOf, 0.65)
 				}
 			}
 			if (a.label == labelOrg || a.label == labelGovernment) && reIncluding.MatchString(gap) {
@@ -688,7 +722,7 @@ func (x *extractor) relateOrganisations(i int) {
 		}
 	}
 	// prosecutors: "X of the District of Y is prosecuting the case"
-	if findIf(reProsecuting, x.text[s.start:s.end], "prosecuting") != nil {
+	if findIf(reProsecuting, x.text[s.start:s.end], "prosecut") != nil {
 		count := map[*entity]int{}
 		var order []*entity
 		for _, m := range ms {
