@@ -161,6 +161,7 @@ type extractor struct {
 	attributedGov *entity // the first government an actor is attributed to
 	namedForeign  *entity // the foreign government named most
 	learnt        int
+	condemnations []condemnation
 }
 
 // Extract reads text and returns a draft. It never fails: text without any

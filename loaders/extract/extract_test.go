@@ -222,6 +222,31 @@ func TestRules(t *testing.T) {
 			relations: []string{"PART_OF:Threat Intelligence Center->Microsoft", "PART_OF:National Security Division->U.S. Department of Justice"},
 		},
 		{
+			name:      "an actor named without quotes",
+			text:      "The group, known as DuskRav3n, hacked water utilities in Ohio.",
+			entities:  []string{"ThreatActor:DuskRav3n", "Sector:Water"},
+			relations: []string{"TARGETED:DuskRav3n->Water"},
+		},
+		{
+			name:        "a front company named after the noun, with its other names",
+			text:        "The indictment charged Lev Arno, 34, with fraud. Arno worked for a front company, Osk Trading Venture (a/k/a Osk Holdings or “OTV”). The Treasury Department sanctioned Lev Arno and Osk Trading Venture.",
+			entities:    []string{"Organization:Osk Trading Venture", "LegalAction:Sanctions against Lev Arno and Osk Trading Venture"},
+			relations:   []string{"AFFILIATED_WITH:Lev Arno->Osk Trading Venture", "CHARGED_IN:Osk Trading Venture->Sanctions against Lev Arno and Osk Trading Venture", "BROUGHT_BY:Sanctions against Lev Arno and Osk Trading Venture->U.S. Department of the Treasury"},
+			notEntities: []string{"Organization:Osk Holdings"},
+		},
+		{
+			name:         "a judgement condemns the state it names; a victim is not the accused",
+			text:         "The EU condemns the campaign conducted by the Russia-controlled APT77 against Germany.\n\n“Russia's behaviour is irresponsible,” said Secretary Mara Quill.",
+			relations:    []string{"CONDEMNED:European Union->Russia", "CONDEMNED:Mara Quill->Russia", "ATTRIBUTED_TO:APT77->Russia"},
+			notRelations: []string{"CONDEMNED:European Union->Germany"},
+		},
+		{
+			name:      "one title for two names",
+			text:      "The case is being prosecuted by Assistant U.S. Attorneys Ann Bell and Tom Reyes of the Central District of California.",
+			entities:  []string{"Person:Ann Bell", "Person:Tom Reyes"},
+			relations: []string{"WORKS_FOR:Tom Reyes->U.S. Attorney's Office for the Central District of California"},
+		},
+		{
 			name:     "an unnamed victim",
 			text:     "Victims of the hack included a regional bank.",
 			entities: []string{"Organization:Regional bank"},

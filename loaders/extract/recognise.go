@@ -67,7 +67,7 @@ var (
 	reLocative       = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
 	reCountryCue     = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business|nationals?|citizens?|residents?)\b`)
 	reCompanyCue     = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business)\b`)
-	reGovCue         = regexp.MustCompile(`^(?:’s|'s)? ?(?:government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
+	reGovCue         = regexp.MustCompile(`^(?:’s|'s)? ?(?:(?:[A-Z][a-z]+ )?(?:Minister|President|Chancellor|Ambassador|Secretary)|government|authorities|officials|leaders|state|intelligence|ministry|regime|administration)\b`)
 	reApposOrgAfter  = regexp.MustCompile(`\b(?:company|firm|contractor|business), ((?:` + capWord + `)(?: (?:` + capWord + `|and|of|&)){1,6})\b`)
 	reSanctionedVerb = regexp.MustCompile(`\b(?:also |today |has |have )?(?:sanctioned|designated) `)
 	reAndName        = regexp.MustCompile(`^ and (` + personName + `)\b`)
@@ -242,6 +242,16 @@ func (x *extractor) recognise(i int) {
 			_ = label
 		}
 	}
+	if hasAny(sent, "known as", "tracked as", "dubbed", "calls itself", "called") {
+		for _, m := range reKnownAs.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			if !looksLikeLabel(name) || x.stateOf[name] != nil || x.orgOf[name] != nil {
+				continue
+			}
+			e := x.actorEntity(name, at(m[0], m[1]), ruleActorList, 0.75)
+			x.mention(i, at(m[2], m[3]), e)
+		}
+	}
 	if hasAny(sent, "group", "actor", "outfit", "crew") {
 		for _, m := range reHackingGroup.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
@@ -396,16 +406,16 @@ func (x *extractor) recognise(i int) {
 			}
 		}
 	}
-	if hasAny(sent, " of a", "ictim") {
-		if hasAny(sent, "company, ", "firm, ", "contractor, ", "business, ") {
-			for _, m := range reApposOrgAfter.FindAllStringSubmatchIndex(sent, -1) {
-				if e := x.orgCandidateNamed(i, at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
-					e.evidence = at(m[0], m[3])
-				}
+	if hasAny(sent, "company, ", "firm, ", "contractor, ", "business, ") {
+		for _, m := range reApposOrgAfter.FindAllStringSubmatchIndex(sent, -1) {
+			if e := x.orgCandidateNamed(i, at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
+				e.evidence = at(m[0], m[3])
 			}
 		}
-		x.sortMentions(i)
-		x.otherNames(i)
+	}
+	x.sortMentions(i)
+	x.otherNames(i)
+	if hasAny(sent, " of a", "ictim") {
 		for _, m := range reUnnamedVictim.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
 			name = strings.ToUpper(name[:1]) + name[1:]
@@ -707,7 +717,7 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 			str = x.text[s.start:s.end]
 		}
 	}
-	if str == "" || !startsUpperOrDigit(str) || !strings.Contains(str, " ") {
+	if str == "" || !startsUpperOrDigit(str) || (!strings.Contains(str, " ") && rule != ruleOrgApposition) {
 		return nil
 	}
 	first := strings.Fields(str)[0]
@@ -977,7 +987,7 @@ var (
 	reSectorChainGap   = regexp.MustCompile(`^(?:,| and|, and|,? or) $`)
 	reSectorHead       = regexp.MustCompile(`^(?: and similar)? (?:industry|industries|sectors?|companies|company|providers|manufacturers|firms|organizations|organisations|institutions|networks?|entities|targets)\b`)
 	reSectorList       = regexp.MustCompile(`(?:industries|sectors) (?:like|such as|including) (?:[a-z -]+,? )*$`)
-	institutionPlurals = map[string]bool{"universities": true, "hospitals": true, "think tanks": true, "banks": true}
+	institutionPlurals = map[string]bool{"universities": true, "hospitals": true, "think tanks": true, "banks": true, "water utilities": true, "power grids": true}
 )
 
 // asciiLower lowers ASCII letters only, so that byte offsets stay those of s.
@@ -1293,3 +1303,8 @@ func monthYear(sent string) string {
 	}
 	return ""
 }
+
+// reKnownAs: "the group, known as CyberAv3ngers": an actor named without
+// quotes, a distinctive word (a digit or an inner capital) or two or three
+// capitalised words.
+var reKnownAs = regexp.MustCompile(`\b(?:group|actor|hackers|team|crew|collective|gang)(?: [a-z]+){0,2},? (?:known|tracked|dubbed|referred to|calls itself|called)(?: as)? ((?:[A-Z][\p{L}\d]*[\p{Lu}\d][\p{L}\d]*|[A-Z][\p{L}\d]+(?: [A-Z][\p{L}\d]+){1,2}))`)

@@ -36,14 +36,14 @@ const (
 var (
 	reAffiliation  = regexp.MustCompile(`\b(?:collaborated with|worked with|members? of|belong(?:s|ed)? to|conduct(?:ed|ing) the affairs of|worked through|work(?:ed|s|ing) for|employees? of|associated with|affiliated with|operatives? of)\b`)
 	reOnBehalf     = regexp.MustCompile(`\b(?:on behalf of|sponsored by|backed by|directed by|at the direction of|in the service of|acting for|acted for|working for|tasked by|attributed (?:[a-z ]{0,30})?to|controlled by|operated by|run by|(?:is|are|was|were) (?:almost certainly |highly likely |likely )?(?:a unit of|part of|linked to|tied to))\b`)
-	reSponsored    = regexp.MustCompile(`^(?:’s|'s)?[ -](?:(?:state|government)[- ])?(?:sponsored|backed|linked|directed|affiliated|aligned)\b`)
-	reActorNoun    = regexp.MustCompile(`^ ?(?:(?:hacking|cyber|cyber-espionage|espionage|threat|hacker|APT) )*(?:group|actor|unit|crew|hackers|team)? ?[“"]?$`)
+	reSponsored    = regexp.MustCompile(`^(?:’s|'s)?[ -](?:(?:state|government)[- ])?(?:sponsored|backed|linked|directed|affiliated|aligned|controlled|run|operated)\b`)
+	reActorNoun    = regexp.MustCompile(`^[ -]?(?:[\p{L}\d-]+ ){0,6}\(?[“"]?$`)
 	reParticipate  = regexp.MustCompile(`\b(?:participat(?:ed|ing|e|es) in|conducted|carried out|launched|ran|behind|responsible for)\b`)
 	reAttack       = regexp.MustCompile(`\b(?:crippl(?:ed|ing)|disrupt(?:ed|ing)|sabotag(?:ed|ing)|wiped|hack(?:ed|ing|s)?(?: (?:into|their way into))?|st(?:ole|eal|ealing) (?:[a-z ]{0,40} )?from|target(?:ed|ing|s)?|infiltrat(?:ed|ing|ion of)|compromis(?:ed|ing|e)|breach(?:ed|ing)|attacks? on|attacked|intrusions? (?:into|affecting|against|targeting|at)|affecting|spied on|victims? (?:of [^,]{1,40} )?included)\b`)
 	reViolation    = regexp.MustCompile(`\b(?:violat(?:es|ed|e|ing)|violations? of|breach(?:es|ed)? of|in breach of|contraven(?:es|ed|e))\b`)
 	reBetween      = regexp.MustCompile(`^(?: (?:made|signed|reached|concluded|agreed))? between `)
 	reSigned       = regexp.MustCompile(`\b(?:which|that) $`)
-	reCondemn      = regexp.MustCompile(`(?i)\b(?:condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|call(?:s|ed|ing)? out|speak(?:s|ing)? out|spoke out|hold\b[^.]{0,40}\baccountable|held\b[^.]{0,40}\baccountable|shameful|irresponsible|very real threat|rebuk(?:e|ed|es)|criticiz(?:e|ed|es)|criticis(?:e|ed|es))\b`)
+	reCondemn      = regexp.MustCompile(`(?i)\b(?:irresponsibly|recklessly|reckless|unacceptable|unconscionable|condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|call(?:s|ed|ing)? out|speak(?:s|ing)? out|spoke out|hold\b[^.]{0,40}\baccountable|held\b[^.]{0,40}\baccountable|shameful|irresponsible|very real threat|rebuk(?:e|ed|es)|criticiz(?:e|ed|es)|criticis(?:e|ed|es))\b`)
 	reExpected     = regexp.MustCompile(`\b(?:expected to|slated to|set to|plans? to|planned to|are to)\b`)
 	reGeneric      = regexp.MustCompile(`(?i)\b(?:they|the (?:two |three |four |five |six |seven )?defendants|the hackers|the group|the intrusions|the actors|these actors|the attackers|the conspirators|computer hackers|the hacking group|the conspiracy|the campaign|the operation|the scheme)\b`)
 	reClauseEnd    = regexp.MustCompile(`, (?:according to|said|the [A-Z][\p{L} ]+ reported)|;| reported\b`)
@@ -62,7 +62,7 @@ var (
 	reOfThe        = regexp.MustCompile(`^ of (?:the )?$`)
 	rePossessive   = regexp.MustCompile(`^(?:’s|'s) $`)
 	reAdjacent     = regexp.MustCompile(`^ $`)
-	reTitleGap     = regexp.MustCompile(`^ (?:(?:Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Vice) )*(?:Secretary|Director|Deputy Director|Spokesman|Spokeswoman|Chief|Commissioner|Special Agent in Charge|Agent|Administrator|Chairman|Head|Minister) $`)
+	reTitleGap     = regexp.MustCompile(`^ (?:[A-Z][a-z]+ )?(?:(?:Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Vice) )*(?:Secretary|Director|Deputy Director|Spokesman|Spokeswoman|Chief|Commissioner|Special Agent in Charge|Agent|Administrator|Chairman|Head|Minister) $`)
 	reRoleOf       = regexp.MustCompile(`^(?:,)? (?:of|at|for|with) (?:the )?$`)
 	reOrgRoleComma = regexp.MustCompile(`^ (?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|head|chief)(?: [\p{L}.’'-]+){0,8}, $`)
 	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?(?:[a-z]+(?:’s|'s) )?$`)
@@ -75,7 +75,7 @@ var (
 
 var (
 	attackWords  = []string{"crippl", "disrupt", "sabotag", "wiped", "hack", "stole", "steal", "target", "infiltrat", "compromis", "breach", "attack", "intrusion", "affecting", "spied", "ictim"}
-	condemnWords = []string{"ondemn", "enounc", "call", "Call", "speak", "spoke", "accountable", "shameful", "irresponsible", "threat", "rebuk", "critici"}
+	condemnWords = []string{"ondemn", "enounc", "call", "Call", "speak", "spoke", "accountable", "shameful", "irresponsibl", "threat", "rebuk", "critici", "reckless", "unacceptable", "unconscionable"}
 )
 
 // attackTrigger is the first attack verb of a sentence: "hacking" as in
@@ -380,7 +380,7 @@ func (x *extractor) relate(i int) {
 	for _, loc := range findAllIf(reOnBehalf, sent, "behalf", "sponsored by", "backed by", "directed by", "direction of", "service of", "acting for", "acted for", "working for", "tasked by", "attributed", "controlled by", "operated by", "run by", "unit of", "part of", "linked to", "tied to") {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign))
-		if len(subjects) == 0 && generic(t.start) && main != nil {
+		if len(subjects) == 0 && main != nil && (generic(t.start) || reGenericEvent.MatchString(x.text[s.start:t.start])) {
 			subjects = []*entity{main}
 		}
 		objects := x.after(i, t.end, s.end, labelGovernment, labelOrg)
@@ -441,6 +441,9 @@ func (x *extractor) relate(i int) {
 			subjects = []*entity{main}
 		}
 		for _, obj := range x.allAfter(i, t.end, limit, labelOrg, labelSector, labelCountry) {
+			if obj.ent.label == labelCountry && reCompanyCue.MatchString(x.text[obj.end:s.end]) {
+				continue // "Unitronics, an Israeli company": where the company is, not a victim
+			}
 			if obj.ent.label == labelOrg && (obj.ent.kind == "agency" || obj.ent.kind == "intelligence" || obj.ent.kind == "news-outlet" || obj.ent.kind == "court") {
 				continue
 			}
@@ -492,11 +495,17 @@ func (x *extractor) relate(i int) {
 	}
 
 	// CONDEMNED: "Leaders from A, B and C are expected to speak out",
-	// "We condemn the Government of X" (said by a speaker).
+	// "We condemn the Government of X" (a verb: its subject condemns);
+	// "“Russia's behaviour is irresponsible,” said X" (a judgement: the
+	// speaker condemns the state it names).
 	for _, loc := range findAllIf(reCondemn, sent, condemnWords...) {
 		t := abs(loc)
 		quoted := x.inQuote(i, t.start)
-		subjects := ents(x.before(i, t.start, labelGovernment, labelPerson, labelOrg))
+		judgement := reJudgement.MatchString(sent[loc[0]:loc[1]])
+		var subjects []*entity
+		if !judgement {
+			subjects = ents(x.before(i, t.start, labelGovernment, labelPerson, labelOrg))
+		}
 		if quoted {
 			// inside a quote, only a government named in it speaks for itself
 			var govs []*entity
@@ -514,30 +523,37 @@ func (x *extractor) relate(i int) {
 			continue
 		}
 		var object *entity
-		if objs := x.after(i, t.end, s.end, labelGovernment, labelActor); len(objs) > 0 && objs[0].start-t.end <= 40 {
-			object = objs[0].ent
-		} else {
+		if judgement {
+			// the state or actor the judgement is about: "Russia's
+			// behaviour is irresponsible"
 			for _, m := range x.perSent[i] {
-				if m.ent.label == labelGovernment && !containsEntity(subjects, m.ent) && m.ent.st != nil && m.ent == x.accusedState() {
+				if (m.ent.label == labelGovernment || m.ent.label == labelActor) && !containsEntity(subjects, m.ent) &&
+					(m.ent == x.accusedState() || rePossessiveAfter.MatchString(x.text[m.end:s.end])) {
 					object = m.ent
+					break
 				}
 			}
-			if object == nil {
-				object = x.accusedState()
+		} else {
+			// the first state or actor after the verb that is not a victim
+			// ("... campaign by Russia against Germany")
+			clauseEnd := s.end
+			if loc := reClauseBreak.FindStringIndex(x.text[t.end:s.end]); loc != nil {
+				clauseEnd = t.end + loc[0]
+			}
+			for _, m := range x.allAfter(i, t.end, clauseEnd, labelGovernment, labelActor) {
+				if !reVictimBefore.MatchString(tail(x.text[s.start:m.start], 14)) && !containsEntity(subjects, m.ent) {
+					object = m.ent
+					break
+				}
 			}
 		}
 		status := "made"
 		if reExpected.MatchString(x.text[s.start:t.start]) {
 			status = "expected"
 		}
-		for _, sub := range subjects {
-			if sub == object {
-				continue
-			}
-			if r := x.addRel(relCondemned, sub, object, x.evidence(i, t), ruleRelCondemned, 0.65); r != nil {
-				r.props = map[string]any{"status": status}
-			}
-		}
+		// without an object in the sentence, the accused state, known once
+		// every sentence is read
+		x.condemnations = append(x.condemnations, condemnation{subjects: subjects, object: object, evidence: x.evidence(i, t), status: status})
 	}
 
 	x.relateOrganisations(i)
@@ -593,6 +609,32 @@ func (x *extractor) relate(i int) {
 		for _, m := range x.perSent[i] {
 			if m.ent.label == labelOrg && (m.ent.kind == "agency" || m.ent.kind == "court") && strings.Contains(sent, "according to") {
 				x.addRel(relBroughtBy, a, m.ent, x.evidence(i, m.span), ruleRelBrought, 0.6)
+			}
+		}
+	}
+}
+
+type condemnation struct {
+	subjects []*entity
+	object   *entity // nil: the accused state
+	evidence span
+	status   string
+}
+
+// addCondemnations adds the condemnations found, in text order, once the
+// accused state is known.
+func (x *extractor) addCondemnations() {
+	for _, c := range x.condemnations {
+		object := c.object
+		if object == nil {
+			object = x.accusedState()
+		}
+		for _, sub := range c.subjects {
+			if sub == object {
+				continue
+			}
+			if r := x.addRel(relCondemned, sub, object, c.evidence, ruleRelCondemned, 0.65); r != nil && r.props == nil {
+				r.props = map[string]any{"status": c.status}
 			}
 		}
 	}
@@ -654,7 +696,7 @@ func (x *extractor) relateOrganisations(i int) {
 		// "ORG Secretary NAME"
 		if k > 0 {
 			o := ms[k-1]
-			if o.ent.label == labelOrg && reTitleGap.MatchString(x.text[o.end:m.start]) {
+			if (o.ent.label == labelOrg || o.ent.label == labelGovernment) && reTitleGap.MatchString(x.text[o.end:m.start]) {
 				x.addRel(relWorksFor, p, o.ent, span{o.start, m.end}, ruleRelWorksFor, 0.8)
 				continue
 			}
@@ -857,6 +899,7 @@ func (x *extractor) asCountry(e *entity) *entity {
 // documentRelations: what follows from the whole draft: charged people,
 // agencies' parents, governments of countries, organisations' sectors.
 func (x *extractor) documentRelations() {
+	x.addCondemnations()
 	for _, e := range x.order {
 		if e.label != labelLegalAction {
 			continue
@@ -937,3 +980,15 @@ func (x *extractor) documentRelations() {
 		}
 	}
 }
+
+var (
+	// reJudgement: condemnation by judgement, whose subject is the speaker.
+	reJudgement = regexp.MustCompile(`(?i)^(?:irresponsibly|recklessly|shameful|irresponsible|reckless|unacceptable|unconscionable|very real threat)$`)
+	// reGenericEvent: "the attack was attributed to ...": the actor the
+	// text names most.
+	reGenericEvent    = regexp.MustCompile(`(?i)\b(?:the attacks?|the hack|the intrusions?|the breach|the campaign|the operation)\b`)
+	reClauseBreak     = regexp.MustCompile(`, (?:and|but|while|as) |; `)
+	rePossessiveAfter = regexp.MustCompile(`^(?:’s|'s) `)
+	// reVictimBefore: a state after these words is a victim, not the accused.
+	reVictimBefore = regexp.MustCompile(`\b(?:against|on|in|targeting|at|into|of) (?:the )?$`)
+)
