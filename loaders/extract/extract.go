@@ -161,6 +161,8 @@ type extractor struct {
 	attributedGov *entity // the first government an actor is attributed to
 	namedForeign  *entity // the foreign government named most
 	learnt        int
+	common        map[string]bool // commonNoun's answers
+	attackAt      map[int]bool    // sentences with an attack verb
 	condemnations []condemnation
 }
 
@@ -181,6 +183,8 @@ func Extract(text string, opts Options) Draft {
 		aliasIdx:      map[string]*entity{},
 		byLast:        map[string][]*entity{},
 		actionsBySent: map[int][]*entity{},
+		common:        map[string]bool{},
+		attackAt:      map[int]bool{},
 	}
 	x.compile()
 	x.sents = splitSentences(text)
@@ -341,7 +345,7 @@ func (x *extractor) draft() Draft {
 	}
 	inAttack := map[*entity]bool{}
 	for i, ms := range x.perSent {
-		if len(ms) > 0 && x.attackTrigger(x.text[x.sents[i].start:x.sents[i].end]) != nil {
+		if len(ms) > 0 && x.attackAt[i] {
 			for _, m := range ms {
 				inAttack[m.ent] = true
 			}

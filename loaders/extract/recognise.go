@@ -428,6 +428,9 @@ func (x *extractor) recognise(i int) {
 		if !hasAny(sent, orgHeadWords...) {
 			break
 		}
+		if re == reOrgHeadFirst && !hasAny(sent, " of ", " for ", " on ") {
+			continue
+		}
 		for _, m := range re.FindAllStringIndex(sent, -1) {
 			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
 		}
@@ -553,7 +556,7 @@ var personCueWords = map[*regexp.Regexp][]string{
 	reNameRole:  {" at ", " of ", " for ", " with "},
 }
 
-var titleWords = []string{"Attorney", "Secretary", "Director", "Agent", "President", "Minister", "Ambassador", "Sen", "Rep",
+var titleWords = []string{"Attorney", "Secretary", "Director", "Agent", "President", "Minister", "Ambassador", "Sen.", "Rep.", "Representative", "Senator",
 	"Chancellor", "Judge", "Commissioner", "Spokes", "Chair", "General", "Gen.", "Admiral", "Colonel", "Dr.", "Mr.", "Ms.", "Mrs.", "Charge"}
 
 func findAllSubmatchIf(re *regexp.Regexp, s string, words ...string) [][]int {
@@ -735,7 +738,7 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 	}
 	// "Front Company" in a headline is the common noun the body writes
 	// "front company": not a name
-	if lower := strings.ToLower(str); lower != str && strings.Contains(x.window(s.start, 64<<10), lower) {
+	if x.commonNoun(str, s.start) {
 		return nil
 	}
 	e := x.entity(labelOrg, str, s, rule, conf)
@@ -758,6 +761,21 @@ func singularTitle(role string) string {
 		return strings.TrimSuffix(role, "s")
 	}
 	return role
+}
+
+// commonNoun reports whether the text writes name in lower case nearby:
+// then a capitalised form is a headline's, not a name.
+func (x *extractor) commonNoun(name string, pos int) bool {
+	lower := strings.ToLower(name)
+	if lower == name {
+		return false
+	}
+	if v, ok := x.common[name]; ok {
+		return v
+	}
+	v := strings.Contains(x.window(pos, 64<<10), lower)
+	x.common[name] = v
+	return v
 }
 
 // window is the text within n bytes of pos (on rune boundaries).
@@ -1246,8 +1264,8 @@ func (x *extractor) ensureParent(e *entity) *entity {
 func (x *extractor) date() string {
 	best := ""
 	head := x.text
-	if len(head) > 256<<10 {
-		head = head[:256<<10] // a dateline and the dates of the story are near the start
+	if len(head) > 64<<10 {
+		head = head[:64<<10] // a dateline and the dates of the story are near the start
 	}
 	for _, m := range reDateDMY.FindAllStringSubmatch(head, 200) {
 		if d := isoDate(m[2], m[1], m[3]); d > best {

@@ -361,7 +361,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// AFFILIATED_WITH: "Zhu and Zhang collaborated with APT10".
-	for _, loc := range findAllIf(reAffiliation, sent, "with", "member", "belong", "affairs", "through", "for", "employee", "associated", "affiliated", "operative") {
+	for _, loc := range findAllIf(reAffiliation, sent, "collaborated", "worked", "member", "belong", "affairs", "through", "working for", "works for", "employee", "associated", "affiliated", "operative") {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelPerson))
 		if len(subjects) == 0 && generic(t.start) {
@@ -432,6 +432,7 @@ func (x *extractor) relate(i int) {
 
 	// TARGETED: "the defendants hacked X", "intrusions affecting ... in A, B".
 	if loc := x.attackTrigger(sent); loc != nil {
+		x.attackAt[i] = true
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign, labelPerson))
 		if len(subjects) == 0 && main != nil && (generic(t.start) || !strings.Contains(x.text[s.start:t.start], " ")) {
