@@ -230,7 +230,6 @@ func (x *extractor) recognise(i int) {
 				continue
 			}
 			first := x.text[names[0].start:names[0].end]
-			label := labelActor
 			if reQuotedCamp.MatchString("“" + first + "”") {
 				continue
 			}
@@ -239,7 +238,6 @@ func (x *extractor) recognise(i int) {
 				x.mention(i, n, e)
 				e.addAlias(x.text[n.start:n.end])
 			}
-			_ = label
 		}
 	}
 	if hasAny(sent, "known as", "tracked as", "dubbed", "calls itself", "called") {
@@ -723,15 +721,10 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 	if str == "" || !startsUpperOrDigit(str) || (!strings.Contains(str, " ") && rule != ruleOrgApposition) {
 		return nil
 	}
-	first := strings.Fields(str)[0]
-	if notNameWords[first] && !orgHeadStart[first] {
-		// "According to the Department of ..." leaves "According to"; skip
-		// leading sentence words
-		idx := strings.Index(str, " ")
-		_ = idx
-		if !orgHeadStart[first] {
-			return nil
-		}
+	// a sentence's first word ("According", "The") does not start a name
+	// unless it is a head word ("Department of ...")
+	if first := strings.Fields(str)[0]; notNameWords[first] && !orgHeadStart[first] {
+		return nil
 	}
 	if x.stateOf[str] != nil || x.actorOf[str] != nil || !reOrgHead.MatchString(str) && rule != ruleOrgApposition {
 		return nil

@@ -901,16 +901,21 @@ func (x *extractor) asCountry(e *entity) *entity {
 // agencies' parents, governments of countries, organisations' sectors.
 func (x *extractor) documentRelations() {
 	x.addCondemnations()
+	firstSentence := map[*entity]int{}
+	for i := range x.sents {
+		for _, a := range x.actionsBySent[i] {
+			if _, seen := firstSentence[a]; !seen {
+				firstSentence[a] = i
+			}
+		}
+	}
 	for _, e := range x.order {
 		if e.label != labelLegalAction {
 			continue
 		}
 		date := ""
-		for i, s := range x.sents {
-			if e.evidence.start >= s.start && e.evidence.start < s.end {
-				date = monthYear(x.text[s.start:s.end])
-				_ = i
-			}
+		if i, ok := firstSentence[e]; ok {
+			date = monthYear(x.text[x.sents[i].start:x.sents[i].end])
 		}
 		for _, p := range e.charged {
 			if r := x.addRel(relCharged, p, e, e.evidence, ruleRelCharged, 0.75); r != nil && date != "" {
