@@ -113,10 +113,7 @@ rule's score (0 to 1). Format: docs/annotation-format.md.`, src.Text)
 		if len(e.Properties) > 0 {
 			add(m, "properties", properties(e.Properties))
 		}
-		add(m, "evidence", quoted(e.Evidence))
-		conf := scalar(strconv.FormatFloat(e.Confidence, 'f', 2, 64))
-		conf.LineComment = "rule: " + e.Rule
-		add(m, "confidence", conf)
+		addEvidence(m, e.Evidence, e.Confidence, e.Rule)
 		entities.Content = append(entities.Content, m)
 	}
 	add(root, "entities", entities)
@@ -133,10 +130,7 @@ rule's score (0 to 1). Format: docs/annotation-format.md.`, src.Text)
 		if len(r.Properties) > 0 {
 			add(m, "properties", properties(r.Properties))
 		}
-		add(m, "evidence", quoted(r.Evidence))
-		conf := scalar(strconv.FormatFloat(r.Confidence, 'f', 2, 64))
-		conf.LineComment = "rule: " + r.Rule
-		add(m, "confidence", conf)
+		addEvidence(m, r.Evidence, r.Confidence, r.Rule)
 		relations.Content = append(relations.Content, m)
 	}
 	add(root, "relations", relations)
@@ -151,6 +145,15 @@ rule's score (0 to 1). Format: docs/annotation-format.md.`, src.Text)
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// addEvidence adds an entry's quote and confidence, with the rule that
+// produced it as the confidence's comment.
+func addEvidence(m *yaml.Node, evidence string, confidence float64, rule string) {
+	add(m, "evidence", quoted(evidence))
+	conf := scalar(strconv.FormatFloat(confidence, 'f', 2, 64))
+	conf.LineComment = "rule: " + rule
+	add(m, "confidence", conf)
 }
 
 func mapping() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
