@@ -204,7 +204,7 @@ func (opts *extractOptions) graphActors(ctx context.Context, client *graph.Clien
 		client = c
 		ctx = cctx
 	}
-	names, err := client.EntityNames(ctx, "ThreatActor")
+	names, err := client.EntityNames(ctx, extract.ActorLabel)
 	if err != nil {
 		fmt.Fprintf(errOut, "extract: could not read threat actors from the graph (%v); using the shipped list\n", oneLine(err))
 		return nil
@@ -243,6 +243,9 @@ func (opts *extractOptions) source(d extract.Draft) extract.Source {
 // one: written with its text to a temporary article folder, validated,
 // then loaded.
 func (opts *extractOptions) loadDraft(ctx context.Context, d extract.Draft, src extract.Source, text string) error {
+	if len(d.Entities) == 0 {
+		return usageErrorf("%s: no entity recognised; nothing to load", opts.path)
+	}
 	if src.Date == "" {
 		return usageErrorf("%s: no date found in the text; pass --date YYYY-MM-DD to load the draft", opts.path)
 	}

@@ -52,6 +52,10 @@ const (
 	relDiscovered = "DISCOVERED"
 )
 
+// ActorLabel is the label whose names and aliases Options.Actors takes
+// from a graph.
+const ActorLabel = labelActor
+
 // Options tunes an extraction.
 type Options struct {
 	// Actors adds threat-actor names (e.g. a graph's ATT&CK groups) to the
