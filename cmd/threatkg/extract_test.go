@@ -155,6 +155,15 @@ func TestExtractLoadThenQuery(t *testing.T) {
 		t.Errorf("undated --load: exit %d, %q", code, errOut)
 	}
 
+	// Nothing recognised: nothing to load.
+	blank := filepath.Join(t.TempDir(), "blank.txt")
+	if err := os.WriteFile(blank, []byte("nothing here but lower-case words.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, env, "", "extract", blank, "--load", "--date", "2020-01-01"); code != exitUsage || !strings.Contains(errOut, "nothing to load") {
+		t.Errorf("empty --load: exit %d, %q", code, errOut)
+	}
+
 	// The graph's actors: "Harbor Moth" is no gazetteer's name, but once
 	// the fictional release is loaded the graph knows it.
 	if code, _, errOut := runCLI(t, env, "", "load", fictionArticle); code != exitOK {
