@@ -290,6 +290,14 @@ func writeEvaluation(w io.Writer, format, article, gold string, ev extract.Evalu
 	if err := writeKeyValues(w, tw); err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "\nprecision per rule (what the rule produced that the gold holds):\n")
+	rules := []keyValue{}
+	for _, r := range ev.Rules {
+		rules = append(rules, keyValue{"  " + r.Kind + " " + r.Rule, fmt.Sprintf("%.2f  (%d of %d)", r.Precision, r.Matched, r.Extracted)})
+	}
+	if err := writeKeyValues(w, rules); err != nil {
+		return err
+	}
 	for _, list := range []struct {
 		title string
 		items []string

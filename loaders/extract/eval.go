@@ -42,6 +42,49 @@ type Evaluation struct {
 	EntityFalsePositives  []string `json:"entity_false_positives"`
 	RelationMisses        []string `json:"relation_misses"`
 	RelationFalsePositive []string `json:"relation_false_positives"`
+	// Rules is each rule's precision: of what it produced, how much the
+	// gold holds. It says how far a rule's confidence can be trusted.
+	Rules []RuleScore `json:"rules"`
+}
+
+// RuleScore is one rule's precision in an evaluation.
+type RuleScore struct {
+	Rule      string  `json:"rule"`
+	Kind      string  `json:"kind"` // entity or relation
+	Extracted int     `json:"extracted"`
+	Matched   int     `json:"matched"`
+	Precision float64 `json:"precision"`
+}
+
+// ruleTally counts, per rule, what it produced and how much matched.
+type ruleTally map[[2]string]*RuleScore
+
+func (t ruleTally) add(kind, rule string, matched bool) {
+	k := [2]string{kind, rule}
+	r := t[k]
+	if r == nil {
+		r = &RuleScore{Rule: rule, Kind: kind}
+		t[k] = r
+	}
+	r.Extracted++
+	if matched {
+		r.Matched++
+	}
+}
+
+func (t ruleTally) scores() []RuleScore {
+	out := make([]RuleScore, 0, len(t))
+	for _, r := range t {
+		r.Precision = float64(r.Matched) / float64(r.Extracted)
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind < out[j].Kind
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
 }
 
 // Evaluate matches the draft's entities to the gold's by label and
@@ -66,6 +109,7 @@ func Evaluate(d Draft, gold model.Document) Evaluation {
 	}
 	describe := func(label, name string) string { return fmt.Sprintf("%s %q", label, name) }
 	idToGold := map[string]string{}
+	tally := ruleTally{}
 	matched := 0
 	for _, e := range d.Entities {
 		keys := []string{model.Normalize(e.Name)}
@@ -95,6 +139,7 @@ func Evaluate(d Draft, gold model.Document) Evaluation {
 				dup = g
 			}
 		}
+		tally.add("entity", e.Rule, hit != nil)
 		switch {
 		case hit != nil:
 			hit.matched = true
@@ -133,7 +178,9 @@ func Evaluate(d Draft, gold model.Document) Evaluation {
 	for _, r := range d.Relations {
 		from, to := idToGold[r.From], idToGold[r.To]
 		key := r.Type + "|" + from + "|" + to
-		if from != "" && to != "" && goldClaims[key] && !seen[key] {
+		ok := from != "" && to != "" && goldClaims[key] && !seen[key]
+		tally.add("relation", r.Rule, ok)
+		if ok {
 			seen[key] = true
 			relMatched++
 			continue
@@ -146,6 +193,7 @@ func Evaluate(d Draft, gold model.Document) Evaluation {
 		}
 	}
 	ev.Relations = score(len(gold.Claims), len(d.Relations), relMatched)
+	ev.Rules = tally.scores()
 	sort.Strings(ev.EntityMisses)
 	sort.Strings(ev.RelationMisses)
 	return ev

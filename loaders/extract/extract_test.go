@@ -501,7 +501,19 @@ func TestEvaluate(t *testing.T) {
 			{Type: "AFFILIATED_WITH", From: "x", To: "a"},  // wrong endpoint
 		},
 	}
+	for i := range d.Entities {
+		d.Entities[i].Rule = "names"
+	}
+	d.Relations[0].Rule, d.Relations[1].Rule, d.Relations[2].Rule = "verbs", "verbs", "lists"
 	ev := Evaluate(d, gold)
+	wantRules := []RuleScore{
+		{Rule: "names", Kind: "entity", Extracted: 4, Matched: 2, Precision: 0.5},
+		{Rule: "lists", Kind: "relation", Extracted: 1, Matched: 0, Precision: 0},
+		{Rule: "verbs", Kind: "relation", Extracted: 2, Matched: 1, Precision: 0.5},
+	}
+	if !slices.Equal(ev.Rules, wantRules) {
+		t.Errorf("rules %+v, want %+v", ev.Rules, wantRules)
+	}
 	if ev.Entities.Matched != 2 || ev.Entities.Extracted != 4 || ev.Entities.Gold != 3 {
 		t.Errorf("entities %+v", ev.Entities)
 	}
