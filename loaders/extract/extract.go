@@ -165,6 +165,7 @@ type extractor struct {
 	attributedGov *entity // the first government an actor is attributed to
 	namedForeign  *entity // the foreign government named most
 	learnt        int
+	hits          []legalHit      // the legal-action cues of the sentence being read
 	common        map[string]bool // commonNoun's answers
 	attackAt      map[int]bool    // sentences with an attack verb
 	condemnations []condemnation

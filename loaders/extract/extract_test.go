@@ -247,6 +247,18 @@ func TestRules(t *testing.T) {
 			relations: []string{"WORKS_FOR:Tom Reyes->U.S. Attorney's Office for the Central District of California"},
 		},
 		{
+			name:     "a gang and its leader, sanctioned and indicted by name",
+			text:     "Britain sanctioned Ivo Marek, a Czech national who is the leader of the NightFall ransomware gang. The Justice Department unsealed an indictment charging Marek with extortion.",
+			entities: []string{"ThreatActor:NightFall", "Person:Ivo Marek", "Country:Czech Republic", "LegalAction:Sanctions against Ivo Marek", "LegalAction:Indictment against Ivo Marek"},
+			relations: []string{"AFFILIATED_WITH:Ivo Marek->NightFall", "LOCATED_IN:Ivo Marek->Czech Republic", "BROUGHT_BY:Sanctions against Ivo Marek->United Kingdom",
+				"CHARGED_IN:Ivo Marek->Indictment against Ivo Marek", "BROUGHT_BY:Indictment against Ivo Marek->U.S. Department of Justice"},
+		},
+		{
+			name:      "a role at a state's agency",
+			text:      "“We act,” said Ann Bell, director general of Britain's National Crime Agency.",
+			relations: []string{"WORKS_FOR:Ann Bell->National Crime Agency", "PART_OF:National Crime Agency->United Kingdom"},
+		},
+		{
 			name:     "an unnamed victim",
 			text:     "Victims of the hack included a regional bank.",
 			entities: []string{"Organization:Regional bank"},

@@ -33,6 +33,7 @@ const (
 	ruleLegalAction   = "legal-action-against"
 	ruleImplied       = "implied-by-agency"
 	ruleOrgUnnamed    = "unnamed-victim"
+	ruleActorGang     = "actor-named-gang"
 	ruleAcronym       = "acronym-in-brackets"
 )
 
@@ -62,7 +63,7 @@ var (
 	reRoleComma      = regexp.MustCompile(`\b(?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|President)(?: [\p{L}.’'-]+){0,8}, (` + personName + `),`)
 	reStateLearnt    = regexp.MustCompile(`\b(?:Republic|Kingdom|Federation|State|Government|Emirate|Principality) of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)\b`)
 	reGovernmentsOf  = regexp.MustCompile(`\b[Gg]overnments? of ([A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)((?:,? (?:and )?[A-Z]\p{Ll}+(?: [A-Z]\p{Ll}+)?)*)`)
-	reAgainst        = regexp.MustCompile(`(?i)\b(expected )?(charges|indictments?|criminal complaint|complaint|sanctions)(?: [a-z]+){0,7}? against `)
+	reAgainst        = regexp.MustCompile(`\b([Ee]xpected )?([Cc]harges|CHARGES|[Ii]ndictments?|INDICTMENTS?|[Cc]riminal complaint|[Cc]omplaint|[Ss]anctions|SANCTIONS)(?: [a-z]+){0,7}? against `)
 	reIndictCharge   = regexp.MustCompile(`\b(indictments?|complaint),? (?:that )?(?:charged|charges|charging|names|named|accuses|accused|identifies|identified) `)
 	reLocative       = regexp.MustCompile(`(?:\b(?:in|across|throughout|outside|inside|within|around|nationals of|residents of|citizens of|registered in|based in|headquartered in|fugitives in)(?: the)?|and|,) $`)
 	reCountryCue     = regexp.MustCompile(`^ (?:front )?(?:company|firm|corporation|business|nationals?|citizens?|residents?)\b`)
@@ -214,7 +215,7 @@ func (x *extractor) recognise(i int) {
 
 	// Threat actors named in a list of labels: one actor, the first name
 	// its name, the others its aliases.
-	if hasAny(sent, `“`, `"`) {
+	if hasAny(sent, `“`, `"`) && hasAny(sent, "track", "label", "known as", "dubbed", "called", "a.k.a", "aka", "named") {
 		for _, m := range reQuotedList.FindAllStringSubmatchIndex(sent, -1) {
 			list := sent[m[2]:m[3]]
 			items := reQuotedItem.FindAllStringSubmatchIndex(list, -1)
@@ -247,6 +248,16 @@ func (x *extractor) recognise(i int) {
 				continue
 			}
 			e := x.actorEntity(name, at(m[0], m[1]), ruleActorList, 0.75)
+			x.mention(i, at(m[2], m[3]), e)
+		}
+	}
+	if hasAny(sent, " gang", " group", " crew", " collective", " outfit") {
+		for _, m := range reGangName.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			if x.stateOf[name] != nil || x.orgOf[name] != nil || notNameWords[name] || x.overlaps(i, at(m[2], m[3])) {
+				continue
+			}
+			e := x.actorEntity(name, at(m[2], m[1]), ruleActorGang, 0.7)
 			x.mention(i, at(m[2], m[3]), e)
 		}
 	}
@@ -444,6 +455,7 @@ func (x *extractor) recognise(i int) {
 			x.learnState(name)
 		}
 	}
+	x.chargedPeople(i)
 	x.recogniseStates(i)
 	x.sortMentions(i)
 	x.acronyms(i)
@@ -1015,15 +1027,17 @@ func asciiLower(s string) string {
 // recogniseLegalActions: "charges against A and B", "the indictment charged
 // A, 35, and B, 35": a LegalAction named after its kind and its subjects
 // ("Indictment against A and B"), with the subjects charged in it.
-func (x *extractor) recogniseLegalActions(i int) {
+type legalHit struct {
+	kind     string
+	expected bool
+	at       int // where its subjects start
+}
+
+// legalHits finds the cues of legal actions in sentence i.
+func (x *extractor) legalHits(i int) []legalHit {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
-	x.sortMentions(i)
-	type found struct {
-		kind     string
-		expected bool
-		at       int
-	}
+	type found = legalHit
 	var hits []found
 	for _, m := range findAllSubmatchIf(reAgainst, sent, "harge", "HARGE", "ndictment", "NDICTMENT", "omplaint", "anction", "ANCTION") {
 		hits = append(hits, found{kind: strings.ToLower(sent[m[4]:m[5]]), expected: m[2] >= 0 || strings.Contains(sent, "expected"), at: s.start + m[1]})
@@ -1034,7 +1048,24 @@ func (x *extractor) recogniseLegalActions(i int) {
 	for _, m := range findAllSubmatchIf(reSanctionedVerb, sent, "sanctioned", "designated") {
 		hits = append(hits, found{kind: "sanctions", at: s.start + m[1]})
 	}
-	for _, h := range hits {
+	return hits
+}
+
+// chargedPeople records the people the legal actions of sentence i name,
+// before states are read ("Dmitry Khoroshev, a Russian national": the
+// demonym describes a person named in the sentence).
+func (x *extractor) chargedPeople(i int) {
+	x.hits = x.legalHits(i)
+	for _, h := range x.hits {
+		x.chargedNames(i, h.at)
+	}
+	x.sortMentions(i)
+}
+
+func (x *extractor) recogniseLegalActions(i int) {
+	s := x.sents[i]
+	x.sortMentions(i)
+	for _, h := range x.hits { // found by chargedPeople for this sentence
 		x.chargedNames(i, h.at)
 		x.sortMentions(i)
 		subjects := x.listAfter(i, h.at, labelPerson, labelActor, labelOrg, labelGovernment)
@@ -1128,7 +1159,20 @@ func (x *extractor) chargedNames(i, pos int) {
 	end := x.sents[i].end
 	for first := true; pos < end; first = false {
 		m := reNextName.FindStringSubmatchIndex(x.text[pos:min(end, pos+200)])
-		if m == nil || (first && m[2] != 0 && strings.TrimSpace(x.text[pos:pos+m[2]]) != "") {
+		if m == nil {
+			// "an indictment charging Khoroshev": one name of a known person
+			if w := reNextWord.FindStringSubmatchIndex(x.text[pos:min(end, pos+60)]); w != nil {
+				word := x.text[pos+w[2] : pos+w[3]]
+				if people := x.byLast[word]; len(people) == 1 {
+					sp := span{pos + w[2], pos + w[3]}
+					if !x.overlaps(i, sp) {
+						x.mention(i, sp, people[0])
+					}
+				}
+			}
+			return
+		}
+		if first && m[2] != 0 && strings.TrimSpace(x.text[pos:pos+m[2]]) != "" {
 			return
 		}
 		name := x.text[pos+m[2] : pos+m[3]]
@@ -1150,6 +1194,8 @@ var (
 	reSubjectNames = regexp.MustCompile(`(?:^|[,;] |\. )(` + personName + `(?:,? (?:and )?` + personName + `)*)(?:,? who)? (?:(?:were|was|are|is|had been|have been) )?(?:members? of|collaborated with|worked with|conspired with|associated with)\b`)
 	reNameInList   = regexp.MustCompile(personName)
 )
+
+var reNextWord = regexp.MustCompile(`^\s*([A-Z]\p{Ll}[\p{L}’'-]*)\b`)
 
 var reNextName = regexp.MustCompile(`^(?:\s*\([^)]{0,40}\))?(?:,\s*\d{1,3})?(?:\s*,)?\s*(?:(?:and|or)\s+)?(?:the\s+)?(` + personName + `)`)
 
@@ -1319,3 +1365,7 @@ func monthYear(sent string) string {
 // quotes, a distinctive word (a digit or an inner capital) or two or three
 // capitalised words.
 var reKnownAs = regexp.MustCompile(`\b(?:group|actor|hackers|team|crew|collective|gang)(?: [a-z]+){0,2},? (?:known|tracked|dubbed|referred to|calls itself|called)(?: as)? ((?:[A-Z][\p{L}\d]*[\p{Lu}\d][\p{L}\d]*|[A-Z][\p{L}\d]+(?: [A-Z][\p{L}\d]+){1,2}))`)
+
+// reGangName: "the LockBit ransomware gang": an actor named before what it
+// is.
+var reGangName = regexp.MustCompile(`\b([A-Z][\p{L}\d]*(?: [A-Z][\p{L}\d]*)?) (?:ransomware|hacking|cybercrime|cyber-espionage|espionage|extortion) (?:gang|group|crew|collective|outfit|syndicate)\b`)

@@ -34,7 +34,7 @@ const (
 )
 
 var (
-	reAffiliation  = regexp.MustCompile(`\b(?:collaborated with|worked with|members? of|belong(?:s|ed)? to|conduct(?:ed|ing) the affairs of|worked through|work(?:ed|s|ing) for|employees? of|associated with|affiliated with|operatives? of)\b`)
+	reAffiliation  = regexp.MustCompile(`\b(?:(?:the )?(?:leader|head|founder|administrator|ringleader|boss) of|collaborated with|worked with|members? of|belong(?:s|ed)? to|conduct(?:ed|ing) the affairs of|worked through|work(?:ed|s|ing) for|employees? of|associated with|affiliated with|operatives? of)\b`)
 	reOnBehalf     = regexp.MustCompile(`\b(?:on behalf of|sponsored by|backed by|directed by|at the direction of|in the service of|acting for|acted for|working for|tasked by|attributed (?:[a-z ]{0,30})?to|controlled by|operated by|run by|(?:is|are|was|were) (?:almost certainly |highly likely |likely )?(?:a unit of|part of|linked to|tied to))\b`)
 	reSponsored    = regexp.MustCompile(`^(?:’s|'s)?[ -](?:(?:state|government)[- ])?(?:sponsored|backed|linked|directed|affiliated|aligned|controlled|run|operated)\b`)
 	reActorNoun    = regexp.MustCompile(`^[ -]?(?:[\p{L}\d-]+ ){0,6}\(?[“"]?$`)
@@ -65,7 +65,7 @@ var (
 	reTitleGap     = regexp.MustCompile(`^ (?:[A-Z][a-z]+ )?(?:(?:Acting|Deputy|Assistant|Associate|Special|Principal|Chief|Senior|Vice) )*(?:Secretary|Director|Deputy Director|Spokesman|Spokeswoman|Chief|Commissioner|Special Agent in Charge|Agent|Administrator|Chairman|Head|Minister) $`)
 	reRoleOf       = regexp.MustCompile(`^(?:,)? (?:of|at|for|with) (?:the )?$`)
 	reOrgRoleComma = regexp.MustCompile(`^ (?:spokesman|spokeswoman|spokesperson|official|director|adviser|advisor|analyst|researcher|head|chief)(?: [\p{L}.’'-]+){0,8}, $`)
-	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?(?:[a-z]+(?:’s|'s) )?$`)
+	reRoleAt       = regexp.MustCompile(`^, (?:a |an |the )?[^,;“”]{2,80}? (?:at|of|for|with) (?:the )?(?:[\p{L}]+(?:’s|'s) )?$`)
 	reApposGap     = regexp.MustCompile(`^, (?:a|an) [\p{L} -]{0,40}$`)
 	reNationalsOf  = regexp.MustCompile(`\b(?:nationals?|residents?|citizens?) of (?:the )?$`)
 	reAnnounced    = regexp.MustCompile(`\bannounc(?:ed|es|ing)\b`)
@@ -361,7 +361,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// AFFILIATED_WITH: "Zhu and Zhang collaborated with APT10".
-	for _, loc := range findAllIf(reAffiliation, sent, "collaborated", "worked", "member", "belong", "affairs", "through", "working for", "works for", "employee", "associated", "affiliated", "operative") {
+	for _, loc := range findAllIf(reAffiliation, sent, "leader of", "head of", "founder of", "administrator of", "ringleader of", "boss of", "collaborated", "worked", "member", "belong", "affairs", "through", "working for", "works for", "employee", "associated", "affiliated", "operative") {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelPerson))
 		if len(subjects) == 0 && generic(t.start) {
@@ -602,6 +602,16 @@ func (x *extractor) relate(i int) {
 				for _, sub := range subs {
 					x.addRel(relBroughtBy, a, sub.ent, x.evidence(i, sub.span, t), ruleRelBrought, 0.65)
 				}
+			}
+		}
+	}
+	// BROUGHT_BY: "the Justice Department unsealed an indictment".
+	if loc := findIf(reBrings, sent, "unsealed", "filed", "brought", "returned", "issued"); loc != nil {
+		t := abs(loc)
+		subs := x.before(i, t.start, labelOrg, labelGovernment)
+		for _, a := range x.actionsIn(i) {
+			if a.first > t.start && len(subs) > 0 {
+				x.addRel(relBroughtBy, a, subs[len(subs)-1].ent, x.evidence(i, subs[len(subs)-1].span, t), ruleRelBrought, 0.6)
 			}
 		}
 	}
@@ -998,3 +1008,6 @@ var (
 	// reVictimBefore: a state after these words is a victim, not the accused.
 	reVictimBefore = regexp.MustCompile(`\b(?:against|on|in|targeting|at|into|of) (?:the )?$`)
 )
+
+// reBrings: the verbs by which an agency brings a legal action.
+var reBrings = regexp.MustCompile(`\b(?:unsealed|filed|brought|returned|issued)\b`)
