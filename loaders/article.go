@@ -463,6 +463,10 @@ func (r *articleReader) strList(n *yaml.Node, what string) []string {
 	return out
 }
 
+// IsDate reports whether s is a date as sources give them: YYYY, YYYY-MM
+// or YYYY-MM-DD.
+func IsDate(s string) bool { return datePattern.MatchString(s) }
+
 var datePattern = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
 
 // date accepts YYYY, YYYY-MM or YYYY-MM-DD: sources are often vague.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -66,7 +65,11 @@ unreachable graph only prints a note. --no-graph skips it.
 --load loads the draft at once, through the same validation as 'threatkg
 load'. --eval GOLD.yaml compares the draft with curated annotations of the
 same text and prints precision, recall and F1 for entities and relations,
-with the misses and the false positives.`,
+each rule's precision, and the misses and the false positives.
+
+Exit codes: 0 (also for an empty draft), 1 a runtime error (the draft could
+not be written), 2 a bad article, gold file or
+flag (nothing written), 3 when --load cannot reach or log in to Neo4j.`,
 		Example: `  threatkg extract testdata/articles/apt10-2018-12-20/article.txt -o draft.yaml
   threatkg extract article.txt --format json
   threatkg extract testdata/articles/apt10-2018-12-20/article.txt --eval testdata/articles/apt10-2018-12-20/annotations.yaml
@@ -93,8 +96,6 @@ with the misses and the false positives.`,
 	return cmd
 }
 
-var isoDate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
-
 func runExtract(ctx context.Context, opts *extractOptions) error {
 	if opts.eval != "" {
 		if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
@@ -106,7 +107,7 @@ func runExtract(ctx context.Context, opts *extractOptions) error {
 	} else if err := checkFormat(opts.format, formatYAML, formatJSON); err != nil {
 		return err
 	}
-	if opts.date != "" && !isoDate.MatchString(opts.date) {
+	if opts.date != "" && !loaders.IsDate(opts.date) {
 		return usageErrorf("--date %q: use YYYY-MM-DD (or YYYY-MM, YYYY)", opts.date)
 	}
 	text, err := loaders.ReadText(opts.path)

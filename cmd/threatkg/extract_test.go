@@ -54,6 +54,10 @@ func TestExtractOffline(t *testing.T) {
 		{"bad date", noEnv, []string{"extract", seedText, "--date", "20 Dec 2018"}, exitUsage, nil, []string{"--date"}},
 		{"gold of another text", noEnv, []string{"extract", seedText, "--eval", apt41Article + "/annotations.yaml"}, exitUsage, nil, []string{"annotates another text"}},
 		{"eval and load", noEnv, []string{"extract", seedText, "--eval", seedArticle + "/annotations.yaml", "--load"}, exitUsage, nil, []string{"do not go together"}},
+		{"bad date month", noEnv, []string{"extract", seedText, "--date", "2018-13-01"}, exitUsage, nil, []string{"--date"}},
+		{"invalid gold file", noEnv, []string{"extract", seedText, "--eval", binary}, exitUsage, nil, []string{"binary.txt"}},
+		{"load with Neo4j down", map[string]string{graph.EnvURI: "bolt://127.0.0.1:1", graph.EnvPassword: "x"},
+			[]string{"extract", seedText, "--load"}, exitUnavailable, nil, []string{"cannot reach Neo4j"}},
 		{"unreachable graph is only a note", map[string]string{graph.EnvURI: "bolt://127.0.0.1:1", graph.EnvPassword: "x"},
 			[]string{"extract", seedText}, exitOK, []string{"format: threatkg-article/1"}, []string{"not reachable", "shipped threat-actor list"}},
 	}
@@ -153,6 +157,13 @@ func TestExtractLoadThenQuery(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, env, "", "extract", plain, "--load"); code != exitUsage || !strings.Contains(errOut, "--date") {
 		t.Errorf("undated --load: exit %d, %q", code, errOut)
+	}
+
+	// Wrong password: refused before anything is extracted or written.
+	bad := envOf(graphtest.Get(t).Config)
+	bad[graph.EnvPassword] = "not-the-password"
+	if code, _, errOut := runCLI(t, bad, "", args...); code != exitUnavailable || !strings.Contains(errOut, "refused the credentials") {
+		t.Errorf("wrong password: exit %d, %q", code, errOut)
 	}
 
 	// Nothing recognised: nothing to load.

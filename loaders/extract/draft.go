@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
@@ -67,10 +68,7 @@ func (d Draft) JSON(src Source) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func round2(f float64) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 2, 64), 64)
-	return v
-}
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 // YAML writes the draft as an annotation file (threatkg-article/1) that
 // threatkg load reads once the text file sits next to it. Each entry's

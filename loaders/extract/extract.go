@@ -12,6 +12,7 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -61,9 +62,6 @@ type Options struct {
 	// Actors adds threat-actor names (e.g. a graph's ATT&CK groups) to the
 	// shipped list.
 	Actors []ActorNames
-	// Model is the declared model relations are checked against; the zero
-	// value means model.Declared.
-	Model *model.Model
 }
 
 // Draft is an extraction's result: the article's entities and relations,
@@ -165,6 +163,7 @@ type extractor struct {
 	attributedGov *entity // the first government an actor is attributed to
 	namedForeign  *entity // the foreign government named most
 	learnt        int
+	quoteAt       []quoteState    // per sentence: quotes open at its start
 	hits          []legalHit      // the legal-action cues of the sentence being read
 	common        map[string]bool // commonNoun's answers
 	attackAt      map[int]bool    // sentences with an attack verb
@@ -174,14 +173,10 @@ type extractor struct {
 // Extract reads text and returns a draft. It never fails: text without any
 // recognisable entity gives an empty draft.
 func Extract(text string, opts Options) Draft {
-	m := model.Declared
-	if opts.Model != nil {
-		m = *opts.Model
-	}
 	x := &extractor{
 		text:          text,
 		g:             shippedGazetteer(opts.Actors),
-		model:         m,
+		model:         model.Declared,
 		ents:          map[string]*entity{},
 		rels:          map[relKey]*relation{},
 		speakers:      map[int][]*entity{},
@@ -203,6 +198,7 @@ func Extract(text string, opts Options) Draft {
 	}
 	x.impliedEntities()
 	x.indexDocument()
+	x.indexQuotes()
 	for i := range x.sents {
 		x.findSpeakers(i)
 	}
@@ -241,7 +237,7 @@ func (x *extractor) entity(label, name string, evidence span, rule string, confi
 
 // addRole records a post a person holds, as the text gives it.
 func (e *entity) addRole(role string) {
-	if role == "" || contains(e.roles, role) || len(e.roles) >= 8 {
+	if role == "" || slices.Contains(e.roles, role) || len(e.roles) >= 8 {
 		return
 	}
 	e.roles = append(e.roles, role)

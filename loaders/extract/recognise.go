@@ -2,7 +2,7 @@ package extract
 
 import (
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -186,26 +186,6 @@ func actorNameUsable(n string) bool {
 
 // alternation builds the matcher of a list of names.
 func alternation(names []string) *dict { return newDict(names) }
-
-// alternationRegexp compiles names into one regexp, longest first, on word
-// boundaries.
-func alternationRegexp(names []string) *regexp.Regexp {
-	sorted := append([]string{}, names...)
-	sort.Slice(sorted, func(i, j int) bool {
-		if len(sorted[i]) != len(sorted[j]) {
-			return len(sorted[i]) > len(sorted[j])
-		}
-		return sorted[i] < sorted[j]
-	})
-	quoted := make([]string, len(sorted))
-	for i, n := range sorted {
-		quoted[i] = regexp.QuoteMeta(n)
-	}
-	if len(quoted) == 0 {
-		return regexp.MustCompile(`\A\b\B`) // matches nothing
-	}
-	return regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(` + strings.Join(quoted, "|") + `)(?:$|[^\p{L}\p{N}])`)
-}
 
 // recognise finds the entities of sentence i, most specific rules first.
 func (x *extractor) recognise(i int) {
@@ -417,7 +397,7 @@ func (x *extractor) recognise(i int) {
 	}
 	if hasAny(sent, "company, ", "firm, ", "contractor, ", "business, ") {
 		for _, m := range reApposOrgAfter.FindAllStringSubmatchIndex(sent, -1) {
-			if e := x.orgCandidateNamed(i, at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
+			if e := x.orgCandidate(i, at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
 				e.evidence = at(m[0], m[3])
 			}
 		}
@@ -795,12 +775,6 @@ func (x *extractor) window(pos, n int) string {
 	return x.text[lo:hi]
 }
 
-// orgCandidateNamed is orgCandidate for a span a cue marks as a name
-// (no head word needed).
-func (x *extractor) orgCandidateNamed(i int, s span, rule string, conf float64) *entity {
-	return x.orgCandidate(i, s, ruleOrgApposition, conf)
-}
-
 // orgHeadStart: head words an organisation's name may start with.
 var (
 	reAgencyHead     = regexp.MustCompile(`\b(Department|Ministry|Agency|Bureau|Office|Division|Section|Directorate|Police|Service|Chambers|Commission|Council)\b`)
@@ -892,7 +866,7 @@ func (x *extractor) recogniseStates(i int) {
 		st := x.stateOf[name]
 		h := hit{span: span{s.start + m[2], s.start + m[3]}, st: st}
 		for _, d := range st.demonyms {
-			if d == name && !contains(st.names, name) {
+			if d == name && !slices.Contains(st.names, name) {
 				h.demonym = true
 			}
 		}
@@ -964,15 +938,6 @@ func (x *extractor) recogniseStates(i int) {
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (x *extractor) recogniseSectors(i int) {
@@ -1102,24 +1067,15 @@ func (x *extractor) recogniseLegalActions(i int) {
 			e.props["status"] = "expected"
 		}
 		for _, sub := range subjects {
-			if !containsEntity(e.charged, sub.ent) {
+			if !slices.Contains(e.charged, sub.ent) {
 				e.charged = append(e.charged, sub.ent)
 			}
 		}
 		e.count++
-		if !containsEntity(x.actionsBySent[i], e) {
+		if !slices.Contains(x.actionsBySent[i], e) {
 			x.actionsBySent[i] = append(x.actionsBySent[i], e)
 		}
 	}
-}
-
-func containsEntity(list []*entity, e *entity) bool {
-	for _, l := range list {
-		if l == e {
-			return true
-		}
-	}
-	return false
 }
 
 func joinNames(names []string) string {
@@ -1144,7 +1100,7 @@ func (x *extractor) listAfter(i, pos int, labels ...string) []mention {
 			continue
 		}
 		gap := x.text[cur:m.start]
-		if !reListGap.MatchString(gap) || !contains(labels, m.ent.label) {
+		if !reListGap.MatchString(gap) || !slices.Contains(labels, m.ent.label) {
 			break
 		}
 		out = append(out, m)

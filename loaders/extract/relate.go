@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -168,7 +169,7 @@ func (x *extractor) evidence(i int, parts ...span) span {
 	return out
 }
 
-func hasLabel(e *entity, labels []string) bool { return contains(labels, e.label) }
+func hasLabel(e *entity, labels []string) bool { return slices.Contains(labels, e.label) }
 
 // before returns the mention of the given labels nearest before pos in
 // sentence i, with the mentions listed with it ("A, B and C").
@@ -336,14 +337,34 @@ func (x *extractor) findSpeakers(i int) {
 
 // inQuote reports whether pos is inside a quotation of its paragraph.
 func (x *extractor) inQuote(i, pos int) bool {
-	s := x.sents[i]
-	// from the paragraph's start
-	start := s.start
-	for j := i - 1; j >= 0 && x.sents[j].para == s.para; j-- {
-		start = x.sents[j].start
+	seg := x.text[x.sents[i].start:pos]
+	curly := x.quoteAt[i].curly + strings.Count(seg, "“") - strings.Count(seg, "”")
+	straight := x.quoteAt[i].straight + strings.Count(seg, `"`)
+	return curly > 0 || straight%2 == 1
+}
+
+// quoteState is the quotation marks open at a sentence's start, counted
+// from its paragraph's start.
+type quoteState struct{ curly, straight int }
+
+// indexQuotes computes every sentence's quoteState in one pass.
+func (x *extractor) indexQuotes() {
+	x.quoteAt = make([]quoteState, len(x.sents))
+	var st quoteState
+	for i, s := range x.sents {
+		if i == 0 || x.sents[i-1].para != s.para {
+			st = quoteState{}
+		}
+		x.quoteAt[i] = st
+		// what lies between this sentence's start and the next one's
+		end := len(x.text)
+		if i+1 < len(x.sents) {
+			end = x.sents[i+1].start
+		}
+		seg := x.text[s.start:end]
+		st.curly += strings.Count(seg, "“") - strings.Count(seg, "”")
+		st.straight += strings.Count(seg, `"`)
 	}
-	seg := x.text[start:pos]
-	return strings.Count(seg, "“") > strings.Count(seg, "”") || strings.Count(seg, `"`)%2 == 1
 }
 
 // relate applies the relation rules to sentence i.
@@ -528,7 +549,7 @@ func (x *extractor) relate(i int) {
 			// the state or actor the judgement is about: "Russia's
 			// behaviour is irresponsible"
 			for _, m := range x.perSent[i] {
-				if (m.ent.label == labelGovernment || m.ent.label == labelActor) && !containsEntity(subjects, m.ent) &&
+				if (m.ent.label == labelGovernment || m.ent.label == labelActor) && !slices.Contains(subjects, m.ent) &&
 					(m.ent == x.accusedState() || rePossessiveAfter.MatchString(x.text[m.end:s.end])) {
 					object = m.ent
 					break
@@ -542,7 +563,7 @@ func (x *extractor) relate(i int) {
 				clauseEnd = t.end + loc[0]
 			}
 			for _, m := range x.allAfter(i, t.end, clauseEnd, labelGovernment, labelActor) {
-				if !reVictimBefore.MatchString(tail(x.text[s.start:m.start], 14)) && !containsEntity(subjects, m.ent) {
+				if !reVictimBefore.MatchString(tail(x.text[s.start:m.start], 14)) && !slices.Contains(subjects, m.ent) {
 					object = m.ent
 					break
 				}
