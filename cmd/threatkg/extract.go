@@ -67,9 +67,9 @@ load'. --eval GOLD.yaml compares the draft with curated annotations of the
 same text and prints precision, recall and F1 for entities and relations,
 each rule's precision, and the misses and the false positives.
 
-Exit codes: 0 (also for an empty draft), 1 a runtime error (the draft could
-not be written), 2 a bad article, gold file or
-flag (nothing written), 3 when --load cannot reach or log in to Neo4j.`,
+Exit codes: 0 (also for an empty draft); 1 a runtime error (the draft could
+not be written); 2 a bad article, gold file or flag (nothing written); 3 when
+--load cannot reach or log in to Neo4j.`,
 		Example: `  threatkg extract testdata/articles/apt10-2018-12-20/article.txt -o draft.yaml
   threatkg extract article.txt --format json
   threatkg extract testdata/articles/apt10-2018-12-20/article.txt --eval testdata/articles/apt10-2018-12-20/annotations.yaml
