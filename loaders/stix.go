@@ -141,13 +141,13 @@ var sdoTypes = map[string]bool{
 // per object).
 var stixLabels = map[string]string{
 	"intrusion-set": "ThreatActor", "threat-actor": "ThreatActor", "campaign": "Campaign",
-	"malware": "Malware", "tool": "Tool", "attack-pattern": "Technique",
+	"malware": "Malware", "tool": "Tool", "attack-pattern": "Technique", "vulnerability": "Vulnerability",
 	"x-threatkg-agreement": "Agreement", "x-threatkg-legal-action": "LegalAction",
 }
 
 // stixRelTypes maps STIX relationship types to the model's.
 var stixRelTypes = map[string]string{
-	"uses": "USES", "attributed-to": "ATTRIBUTED_TO", "targets": "TARGETED",
+	"uses": "USES", "attributed-to": "ATTRIBUTED_TO", "targets": "TARGETED", "exploits": "EXPLOITS",
 	"subtechnique-of": "SUBTECHNIQUE_OF", "variant-of": "VARIANT_OF",
 	"located-at": "LOCATED_IN", "originates-from": "LOCATED_IN",
 }
@@ -401,6 +401,11 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		}
 		if !usable {
 			continue
+		}
+		// STIX says an actor, campaign or tool "targets" a vulnerability
+		// (and malware "exploits" it): both are EXPLOITS here.
+		if relType == "TARGETED" && (labels[1] == "Vulnerability" || labels[1] == "" && stixIDType(o.TargetRef) == "vulnerability") {
+			relType = "EXPLOITS"
 		}
 		rt, _ := r.model.Rel(relType)
 		if labels[0] != "" && labels[1] != "" && !rt.Allows(labels[0], labels[1]) {
@@ -661,7 +666,7 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		}
 	}
 	for _, ref := range o.ExternalRefs {
-		if ref.SourceName == "mitre-attack" && ref.ExternalID != "" {
+		if (ref.SourceName == "mitre-attack" || ref.SourceName == "cve" && label == "Vulnerability") && ref.ExternalID != "" {
 			set("external_id", ref.ExternalID)
 			set("url", ref.URL)
 			break

@@ -56,7 +56,7 @@ func WriteSTIX(docs []model.Document) ([]byte, error) {
 		for _, c := range d.Claims {
 			rel := map[string]any{
 				"type": "relationship", "spec_version": "2.1", "id": c.UID, "created": ts, "modified": ts,
-				"relationship_type": stixRelationshipType(c.Type), "source_ref": c.From, "target_ref": c.To,
+				"relationship_type": stixRelationshipTypeFrom(c.Type, model.STIXType(c.From)), "source_ref": c.From, "target_ref": c.To,
 				"description": c.Quote, xSource: d.Source.UID,
 			}
 			if c.Date != "" {
@@ -147,6 +147,14 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		}
 	}
 	switch e.Label {
+	case "Vulnerability":
+		if id, ok := take("external_id"); ok {
+			ref := map[string]any{"source_name": "cve", "external_id": id}
+			if url, ok := take("url"); ok {
+				ref["url"] = url
+			}
+			o["external_references"] = []any{ref}
+		}
 	case "ThreatActor":
 		if v, ok := take("first_seen"); ok {
 			o["first_seen"] = timestamp(v.(string))
@@ -191,7 +199,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		o["x_mitre_platforms"] = v
 	}
 	switch e.Label {
-	case "Person", "Organization", "Government", "Sector", "Country", "Agreement", "LegalAction":
+	case "Person", "Organization", "Government", "Sector", "Country", "Agreement", "LegalAction", "Vulnerability":
 		// These STIX types have no aliases property.
 		if aliases {
 			o["x_threatkg_aliases"] = e.Aliases
@@ -201,6 +209,16 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		o[xProperties] = extra
 	}
 	return o, nil
+}
+
+// stixRelationshipTypeFrom is stixRelationshipType for a claim from an
+// object of STIX type from: STIX has malware "exploit" a vulnerability, and
+// actors, campaigns and tools "target" it.
+func stixRelationshipTypeFrom(t, from string) string {
+	if t == "EXPLOITS" && from != "malware" {
+		return "targets"
+	}
+	return stixRelationshipType(t)
 }
 
 // stixRelationshipType names a model relationship type in STIX: the spec's

@@ -33,6 +33,7 @@ type extractOptions struct {
 	format    string
 	load      bool
 	eval      string
+	corpus    string
 	noGraph   bool
 	title     string
 	publisher string
@@ -67,19 +68,35 @@ load'. --eval GOLD.yaml compares the draft with curated annotations of the
 same text and prints precision, recall and F1 for entities and relations,
 each rule's precision, and the misses and the false positives.
 
+--eval-corpus DIR scores the extractor on a corpus of reports with gold
+entity spans (AnnoCTR's format: DIR/docs/<doc>.txt and DIR/gold.jsonl), per
+class (actor, organisation, location, sector, malware) and micro-averaged,
+by strict match per document on the normalised name or alias, with the
+commonest misses and false positives, each rule's precision and the
+throughput (docs/extraction.md says how classes map).
+
 Exit codes: 0 (also for an empty draft); 1 a runtime error (the draft could
 not be written); 2 a bad article, gold file or flag (nothing written); 3 when
 --load cannot reach or log in to Neo4j.`,
 		Example: `  threatkg extract testdata/articles/apt10-2018-12-20/article.txt -o draft.yaml
   threatkg extract article.txt --format json
   threatkg extract testdata/articles/apt10-2018-12-20/article.txt --eval testdata/articles/apt10-2018-12-20/annotations.yaml
+  threatkg extract --eval-corpus testdata/annoctr/dev --no-graph
   threatkg extract article.txt --load --publisher "U.S. Department of Justice" && threatkg query actors-victims`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.corpus != "" {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.ExactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.path = args[0]
-			if !cmd.Flags().Changed("format") && opts.eval != "" {
+			if !cmd.Flags().Changed("format") && (opts.eval != "" || opts.corpus != "") {
 				opts.format = formatTable
 			}
+			if opts.corpus != "" {
+				return runEvalCorpus(cmd.Context(), opts)
+			}
+			opts.path = args[0]
 			return runExtract(cmd.Context(), opts)
 		},
 	}
@@ -88,6 +105,7 @@ not be written); 2 a bad article, gold file or flag (nothing written); 3 when
 	f.StringVar(&opts.format, "format", formatYAML, "draft format: yaml (annotation file) or json; with --eval, the report's: table or json")
 	f.BoolVar(&opts.load, "load", false, "load the draft into the graph (validated as by 'threatkg load')")
 	f.StringVar(&opts.eval, "eval", "", "compare the draft with curated annotations of the same text (an annotations.yaml)")
+	f.StringVar(&opts.corpus, "eval-corpus", "", "score the extractor on a corpus folder (docs/*.txt and gold.jsonl, as testdata/annoctr/dev) instead of drafting one text")
 	f.BoolVar(&opts.noGraph, "no-graph", false, "do not read threat-actor names from the graph")
 	f.StringVar(&opts.title, "title", "", "the source's title (default: the text's first line)")
 	f.StringVar(&opts.publisher, "publisher", "", "the source's publisher (default: \"unknown\")")
@@ -311,6 +329,56 @@ func writeEvaluation(w io.Writer, format, article, gold string, ev extract.Evalu
 		fmt.Fprintf(w, "\n%s (%d):\n", list.title, len(list.items))
 		for _, it := range list.items {
 			fmt.Fprintf(w, "  %s\n", it)
+		}
+	}
+	return nil
+}
+
+// runEvalCorpus scores the extractor on a corpus folder.
+func runEvalCorpus(ctx context.Context, opts *extractOptions) error {
+	if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
+		return err
+	}
+	if opts.load || opts.eval != "" || opts.output != "" {
+		return usageErrorf("--eval-corpus goes with neither --load, --eval nor -o")
+	}
+	corpus, err := extract.ReadCorpus(opts.corpus)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	actors := opts.graphActors(ctx, nil, opts.global.io.ErrOut)
+	ev := extract.EvaluateCorpus(corpus, extract.Options{Actors: actors})
+	w := opts.global.io.Out
+	if opts.format == formatJSON {
+		return writeJSON(w, ev)
+	}
+	fmt.Fprintf(w, "%s: %d documents, %d bytes, %.2f MB/s\n\n", ev.Corpus, ev.Documents, ev.Bytes, ev.BytesPerSec/1e6)
+	rows := []keyValue{{"class", "precision  recall  F1     right / extracted, gold strings"}}
+	line := func(name string, s extract.Score) {
+		rows = append(rows, keyValue{name, fmt.Sprintf("%.2f       %.2f    %.2f   %d / %d, %d", s.Precision, s.Recall, s.F1, s.Matched, s.Extracted, s.Gold)})
+	}
+	for _, cl := range extract.CorpusClasses {
+		line(cl, ev.Classes[cl])
+	}
+	line("micro", ev.Micro)
+	if err := writeKeyValues(w, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nprecision per rule:\n")
+	rules := []keyValue{}
+	for _, r := range ev.Rules {
+		rules = append(rules, keyValue{"  " + r.Rule, fmt.Sprintf("%.2f  (%d of %d)", r.Precision, r.Matched, r.Extracted)})
+	}
+	if err := writeKeyValues(w, rules); err != nil {
+		return err
+	}
+	for _, list := range []struct {
+		title string
+		items []extract.Count
+	}{{"commonest misses (documents)", ev.Misses}, {"commonest false positives (documents)", ev.FalsePositives}} {
+		fmt.Fprintf(w, "\n%s:\n", list.title)
+		for _, it := range list.items {
+			fmt.Fprintf(w, "  %3d  %s\n", it.N, it.Item)
 		}
 	}
 	return nil

@@ -163,6 +163,12 @@ var Declared = Model{
 				{Name: "tactics", Type: StringList, Description: "ATT&CK tactics (kill-chain phases), e.g. initial-access"},
 				{Name: "is_subtechnique", Type: Boolean, Description: "true for a sub-technique (T1003.002)"},
 			}},
+		{Label: "Vulnerability", STIXType: "vulnerability", Color: "#E67E22", Diameter: 50,
+			Description: "a software vulnerability, named by its CVE id (CVE-2019-19781)",
+			Properties: []Property{
+				{Name: "external_id", Type: String, Description: "the CVE id"},
+				externalURL,
+			}},
 		{Label: "Agreement", STIXType: "x-threatkg-agreement", Color: "#8D6E63", Diameter: 60,
 			Description: "a treaty, accord or commitment between governments",
 			Properties: []Property{
@@ -222,6 +228,8 @@ var Declared = Model{
 			From: []string{"Organization"}, To: []string{"Campaign", "LegalAction", "ThreatActor", "Agreement"}},
 		{Type: "USES", Description: "uses software or a technique (STIX uses)",
 			From: []string{"ThreatActor", "Campaign", "Malware", "Tool"}, To: []string{"Malware", "Tool", "Technique"}},
+		{Type: "EXPLOITS", Description: "exploits a vulnerability (STIX exploits; targets, from an actor, campaign or tool)",
+			From: []string{"ThreatActor", "Campaign", "Malware", "Tool"}, To: []string{"Vulnerability"}},
 		{Type: "SUBTECHNIQUE_OF", Description: "a sub-technique of a technique (STIX subtechnique-of)",
 			From: []string{"Technique"}, To: []string{"Technique"}},
 		{Type: "VARIANT_OF", Description: "malware that is a variant of another (STIX variant-of)",

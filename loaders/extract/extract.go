@@ -34,6 +34,10 @@ const (
 	labelCampaign    = "Campaign"
 	labelAgreement   = "Agreement"
 	labelLegalAction = "LegalAction"
+	labelMalware     = "Malware"
+	labelTool        = "Tool"
+	labelTechnique   = "Technique"
+	labelVuln        = "Vulnerability"
 
 	relAffiliated = "AFFILIATED_WITH"
 	relAttributed = "ATTRIBUTED_TO"
@@ -51,6 +55,8 @@ const (
 	relAnnounced  = "ANNOUNCED"
 	relReported   = "REPORTED"
 	relDiscovered = "DISCOVERED"
+	relUses       = "USES"
+	relExploits   = "EXPLOITS"
 )
 
 // ActorLabel is the label whose names and aliases Options.Actors takes
@@ -62,6 +68,9 @@ type Options struct {
 	// Actors adds threat-actor names (e.g. a graph's ATT&CK groups) to the
 	// shipped list.
 	Actors []ActorNames
+	// Known adds any entities of the model (a graph's malware, tools,
+	// campaigns, actors) whose names and aliases should be recognised.
+	Known []KnownEntity
 }
 
 // Draft is an extraction's result: the article's entities and relations,
@@ -114,6 +123,7 @@ type entity struct {
 	charged     []*entity
 	roles       []string
 	x           *extractor
+	cat         *catEntry // the catalogue entry it was recognised from
 }
 
 type mention struct {
@@ -141,7 +151,9 @@ type extractor struct {
 	order      []*entity
 	rels       map[relKey]*relation
 	relOrder   []*relation
-	actorRE    *dict
+	cat        *catalogue
+	byEntry    map[*catEntry]*entity
+	confirmed  map[*catEntry]bool
 	actorOf    map[string]*ActorNames
 	stateRE    *dict
 	stateOf    map[string]*state
@@ -185,9 +197,17 @@ func Extract(text string, opts Options) Draft {
 		actionsBySent: map[int][]*entity{},
 		common:        map[string]bool{},
 		attackAt:      map[int]bool{},
+		byEntry:       map[*catEntry]*entity{},
+		confirmed:     map[*catEntry]bool{},
 	}
+	known := opts.Known
+	for _, a := range opts.Actors {
+		known = append(known, KnownEntity{Label: labelActor, Name: a.Name, Aliases: a.Aliases})
+	}
+	x.cat = loadCatalogue().withGraph(known)
 	x.compile()
 	x.sents = splitSentences(text)
+	x.preconfirm()
 	x.perSent = make([][]mention, len(x.sents))
 	for i := range x.sents {
 		x.recognise(i)

@@ -3,13 +3,15 @@ package extract
 import (
 	"bufio"
 	_ "embed"
+	"slices"
 	"strings"
 )
 
 // The shipped gazetteers are plain TSV files, embedded so that extraction
 // needs no network and no files at run time. They are general lists (states,
 // well-known agencies, companies and outlets, sectors, ATT&CK's threat-actor
-// names), never names taken from one article.
+// names), never names taken from one article. The threat actors come from
+// the generated catalogue (catalogue.go).
 var (
 	//go:embed countries.tsv
 	countriesTSV string
@@ -17,8 +19,6 @@ var (
 	orgsTSV string
 	//go:embed sectors.tsv
 	sectorsTSV string
-	//go:embed actors.tsv
-	actorsTSV string
 )
 
 // state is a country or bloc: a Government when it acts, a Country when it
@@ -94,6 +94,33 @@ func shippedGazetteer(extraActors []ActorNames) *gazetteer {
 		s.demonyms = splitBar(field(r, 3))
 		g.states = append(g.states, s)
 	}
+	// The world's countries (world-countries, generated): those the list
+	// above lacks, and the demonyms and names it lacks.
+	cat := loadCatalogue()
+	byISO := map[string]*state{}
+	for _, st := range g.states {
+		if st.iso2 != "" {
+			byISO[st.iso2] = st
+		}
+	}
+	for _, c := range cat.countries {
+		st := byISO[c.iso2]
+		if st == nil {
+			st = &state{name: c.name, iso2: c.iso2, names: []string{c.name}}
+			g.states = append(g.states, st)
+			byISO[c.iso2] = st
+		}
+		for _, n := range c.other {
+			if !slices.Contains(st.names, n) && len(n) > 3 {
+				st.names = append(st.names, n)
+			}
+		}
+		for _, d := range c.demonyms {
+			if !slices.Contains(st.demonyms, d) {
+				st.demonyms = append(st.demonyms, d)
+			}
+		}
+	}
 	for _, r := range tsvRows(orgsTSV) {
 		o := &knownOrg{name: field(r, 0), kind: field(r, 2), parent: field(r, 3)}
 		o.names = append([]string{o.name}, splitBar(field(r, 1))...)
@@ -102,14 +129,30 @@ func shippedGazetteer(extraActors []ActorNames) *gazetteer {
 	for _, r := range tsvRows(sectorsTSV) {
 		g.sectors = append(g.sectors, sectorEntry{name: field(r, 0), words: splitBar(field(r, 1))})
 	}
-	for _, r := range tsvRows(actorsTSV) {
-		a := ActorNames{Name: field(r, 0)}
-		for _, alias := range r[1:] {
-			if alias = strings.TrimSpace(alias); alias != "" {
-				a.Aliases = append(a.Aliases, alias)
+	// and the sectors of STIX's vocabulary and MISP (generated), for the
+	// words the list above lacks
+	have := map[string]bool{}
+	for _, s := range g.sectors {
+		for _, w := range s.words {
+			have[w] = true
+		}
+	}
+	for _, s := range cat.sectors {
+		var words []string
+		for _, w := range s.words {
+			if !have[w] {
+				have[w] = true
+				words = append(words, w)
 			}
 		}
-		g.actors = append(g.actors, a)
+		if len(words) > 0 {
+			g.sectors = append(g.sectors, sectorEntry{name: s.name, words: words})
+		}
+	}
+	for _, e := range loadCatalogue().entries {
+		if e.label == labelActor {
+			g.actors = append(g.actors, ActorNames{Name: e.name, Aliases: e.aliases})
+		}
 	}
 	g.actors = append(g.actors, extraActors...)
 	return g

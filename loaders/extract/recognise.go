@@ -12,8 +12,6 @@ import (
 const (
 	ruleActorList     = "actor-label-list"    // tracked as "A" and "B"
 	ruleActorGroup    = "actor-hacking-group" // hacking group "X" (Y)
-	ruleActorKnown    = "actor-gazetteer"
-	ruleActorPattern  = "actor-apt-number"
 	ruleCampaignQuote = "campaign-quoted-name"
 	ruleAgreement     = "agreement-name"
 	ruleOrgKnown      = "organisation-gazetteer"
@@ -106,20 +104,14 @@ var notNameWords = map[string]bool{
 
 func (x *extractor) compile() {
 	x.actorOf = map[string]*ActorNames{}
-	var actorNames []string
 	for i := range x.g.actors {
 		a := &x.g.actors[i]
 		for _, n := range append([]string{a.Name}, a.Aliases...) {
-			if n == "" || !actorNameUsable(n) {
-				continue
-			}
-			if _, dup := x.actorOf[n]; !dup {
+			if _, dup := x.actorOf[n]; !dup && n != "" {
 				x.actorOf[n] = a
-				actorNames = append(actorNames, n)
 			}
 		}
 	}
-	x.actorRE = alternation(actorNames)
 	x.stateOf = map[string]*state{}
 	var stateNames []string
 	for _, s := range x.g.states {
@@ -165,23 +157,6 @@ func (x *extractor) compile() {
 		}
 	}
 	x.sectorDict = newDict(words)
-}
-
-// actorNameUsable reports whether a gazetteer name is distinctive enough to
-// match as is: several words, or a word with a digit or inner capital
-// (APT10, menuPass, BARIUM). One plain word ("Silence", "Equation") would
-// match ordinary prose; those count only inside a threat-label list.
-func actorNameUsable(n string) bool {
-	if strings.Contains(n, " ") {
-		return true
-	}
-	upperInside := false
-	for i, r := range n {
-		if unicode.IsDigit(r) || (i > 0 && unicode.IsUpper(r)) {
-			upperInside = true
-		}
-	}
-	return upperInside && utf8.RuneCountInString(n) >= 3
 }
 
 // alternation builds the matcher of a list of names.
@@ -261,18 +236,10 @@ func (x *extractor) recognise(i int) {
 			}
 		}
 	}
-	for _, m := range x.actorRE.FindAllStringSubmatchIndex(sent, -1) {
-		name := sent[m[2]:m[3]]
-		e := x.actorEntity(name, at(m[2], m[3]), ruleActorKnown, 0.8)
-		x.mention(i, at(m[2], m[3]), e)
-	}
-	if hasAny(sent, "APT", "Apt", "apt") {
-		for _, m := range reAPT.FindAllStringIndex(sent, -1) {
-			name := strings.ToUpper(strings.ReplaceAll(sent[m[0]:m[1]], " ", ""))
-			e := x.actorEntity(name, at(m[0], m[1]), ruleActorPattern, 0.8)
-			x.mention(i, at(m[0], m[1]), e)
-		}
-	}
+	// Names the field's catalogues know, and the shapes of names they
+	// do not (vendors' naming schemes, CVE ids, technique ids).
+	x.recogniseShapes(i)
+	x.recogniseCatalogue(i)
 
 	// Campaigns with a name of their own.
 	if hasAny(sent, "Conspiracy", "Campaign", "Operation") {
@@ -815,6 +782,11 @@ var (
 	reCapitalObject = regexp.MustCompile(`\b(?:condemned|condemn|blamed|blame|accused|accuse|urged|urge|warned|warn|called on|sanctioned|against|by|to) (?:the )?$`)
 )
 
+var (
+	reBetweenStates = regexp.MustCompile(`\b(?:between|[Ll]eaders (?:from|of)|[Oo]fficials (?:from|of)|[Mm]inisters (?:from|of)|[Gg]overnments (?:from|of)|[Aa]llies,? including) (?:the )?$`)
+	reGovWord       = regexp.MustCompile(`^ (?:government|authorities|regime|state)\b`)
+)
+
 // maxLearntStates bounds the states one text may introduce.
 const maxLearntStates = 20
 
@@ -898,7 +870,7 @@ func (x *extractor) recogniseStates(i int) {
 		case h.demonym && reGovCue.MatchString(strings.TrimLeft(after, " ")):
 			h.label = labelGovernment
 		case h.demonym:
-			h.label = "" // a demonym alone names no entity
+			h.label = labelCountry // "Russian hackers": where they are from
 		case strings.HasSuffix(before, "Government of ") || strings.HasSuffix(before, "government of ") || strings.HasSuffix(before, "governments of ") || reGovCue.MatchString(strings.TrimLeft(after, " ")) && !strings.HasPrefix(strings.TrimLeft(after, " "), "state"):
 			h.label = labelGovernment
 		case strings.HasPrefix(after, " states") || strings.HasPrefix(after, " state "):
@@ -909,8 +881,10 @@ func (x *extractor) recogniseStates(i int) {
 			h.label = prevLabel
 		case h.st.iso2 == "" && h.st.invented == false:
 			h.label = labelGovernment // a bloc
+		case reCapitalActs.MatchString(after) || reCapitalObject.MatchString(tail(before, 30)) || reBetweenStates.MatchString(tail(before, 30)):
+			h.label = labelGovernment // the state acts, or is acted on as a party
 		default:
-			h.label = labelGovernment
+			h.label = labelCountry
 		}
 		prevLabel, prevEnd = h.label, h.end
 		if h.label == "" {
@@ -931,11 +905,15 @@ func (x *extractor) recogniseStates(i int) {
 			e.props["iso2"] = h.st.iso2
 		}
 		x.mention(i, full, e)
-		if h.label == labelGovernment && !h.demonym {
-			surface := x.text[full.start:full.end]
-			if surface != h.st.name {
-				e.addAlias(surface)
+		surface := x.text[full.start:full.end]
+		switch {
+		case h.label == labelGovernment && h.demonym:
+			// "the Chinese government": the phrase names it
+			if loc := reGovWord.FindStringIndex(after); loc != nil {
+				e.addAlias(surface + after[:loc[1]])
 			}
+		case surface != h.st.name:
+			e.addAlias(surface)
 		}
 	}
 }
