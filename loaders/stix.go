@@ -625,9 +625,11 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 	switch {
 	case o.Type == "identity":
 		label, ok = identityLabel(o), true
+	case o.Type == "location" && o.Country == "" && o.Region != "":
+		label, ok = "Region", true
 	case o.Type == "location":
 		if o.Country == "" {
-			r.skipped("location objects: no country")
+			r.skipped("location objects: no country or region")
 			return model.Entity{}, false
 		}
 		label, ok = "Country", true
@@ -637,8 +639,11 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		return model.Entity{}, false
 	}
 	name := strings.TrimSpace(o.Name)
-	if name == "" && o.Type == "location" {
+	if name == "" && label == "Country" {
 		name = strings.ToUpper(o.Country)
+	}
+	if name == "" && label == "Region" {
+		name = regionName(o.Region)
 	}
 	if name == "" {
 		r.skipped("%s objects: no name", o.Type)
@@ -956,4 +961,14 @@ func (c *cursor) at(offset int) (int, int) {
 		c.offset += size
 	}
 	return c.line, c.col
+}
+
+// regionName turns a STIX region ("south-eastern-asia") into a name
+// ("South-eastern asia" would be wrong): each word capitalised.
+func regionName(region string) string {
+	words := strings.Fields(strings.ReplaceAll(region, "-", " "))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }

@@ -188,6 +188,9 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		o["sectors"] = []string{"government-national"}
 	case "Sector":
 		o["identity_class"] = "class"
+	case "Region":
+		// STIX's region vocabulary is lower case and hyphenated ("middle-east")
+		o["region"] = strings.ToLower(strings.Join(strings.Fields(e.Name), "-"))
 	case "Country":
 		country := e.Name
 		if v, ok := take("iso2"); ok {
@@ -199,7 +202,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		o["x_mitre_platforms"] = v
 	}
 	switch e.Label {
-	case "Person", "Organization", "Government", "Sector", "Country", "Agreement", "LegalAction", "Vulnerability":
+	case "Person", "Organization", "Government", "Sector", "Country", "Region", "Agreement", "LegalAction", "Vulnerability":
 		// These STIX types have no aliases property.
 		if aliases {
 			o["x_threatkg_aliases"] = e.Aliases

@@ -169,6 +169,7 @@ func TestSTIXMapping(t *testing.T) {
 		"menuPass": "ThreatActor", "Ugly Gorilla": "ThreatActor", "PlugX": "Malware", "Mimikatz": "Tool",
 		"Trusted Relationship": "Technique", "Cloud Hopper": "Campaign", "Zhu Hua": "Person", "Acme Bank": "Organization",
 		"Financial services": "Sector", "Chinese government": "Government", "Japan": "Country",
+		"Eastern Asia": "Region",
 	}
 	for name, want := range wantLabels {
 		if labels[name] != want {
@@ -223,7 +224,7 @@ func TestSTIXMapping(t *testing.T) {
 	}
 	skipped := strings.Join(res.Skipped, "\n")
 	for _, want := range []string{"1 indicator objects: type not in threatkg's model", "1 x-acme-widget objects", "1 malware objects: revoked",
-		"1 tool objects: deprecated", "1 location objects: no country", "relationships to revoked or deprecated objects",
+		"1 tool objects: deprecated", "relationships to revoked or deprecated objects",
 		"indicates relationships: type not in threatkg's model", "uses relationships from Organization to Tool: not in threatkg's model"} {
 		if !strings.Contains(skipped, want) {
 			t.Errorf("skipped list lacks %q:\n%s", want, skipped)

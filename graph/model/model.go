@@ -141,6 +141,8 @@ var Declared = Model{
 			Properties: []Property{
 				{Name: "iso2", Type: String, Description: "ISO 3166-1 alpha-2 code"},
 			}},
+		{Label: "Region", STIXType: "location", Color: "#7FB77E", Diameter: 55,
+			Description: "a region of the world as a place (Middle East, Southeast Asia)"},
 		{Label: "Sector", STIXType: "identity", Color: "#13A8A8", Diameter: 55,
 			Description: "an industry sector (banking, aerospace)"},
 		{Label: "Campaign", STIXType: "campaign", Color: "#E8618C", Diameter: 65,
@@ -191,7 +193,7 @@ var Declared = Model{
 			From: []string{"ThreatActor", "Person", "Government"}, To: []string{"Campaign"}},
 		{Type: "TARGETED", Description: "attacked, hacked, infiltrated or stole from",
 			From: []string{"ThreatActor", "Campaign", "Person", "Government", "Malware", "Tool", "Technique"},
-			To:   []string{"Person", "Organization", "Government", "Country", "Sector"},
+			To:   []string{"Person", "Organization", "Government", "Country", "Region", "Sector"},
 			Properties: []Property{
 				{Name: "objective", Type: String, Description: "what the attacker was after, as the source says"},
 			}},
@@ -216,8 +218,8 @@ var Declared = Model{
 			}},
 		{Type: "PART_OF", Description: "is part of a larger organization, government, sector or campaign",
 			From: []string{"Organization", "Government", "Campaign"}, To: []string{"Organization", "Government", "Sector", "Campaign"}},
-		{Type: "LOCATED_IN", Description: "is located in, or originates from, a country",
-			From: []string{"Organization", "Government", "Person", "ThreatActor", "Campaign", "Malware"}, To: []string{"Country"}},
+		{Type: "LOCATED_IN", Description: "is located in, or originates from, a country or region",
+			From: []string{"Organization", "Government", "Person", "ThreatActor", "Campaign", "Malware"}, To: []string{"Country", "Region"}},
 		{Type: "GOVERNS", Description: "a government governs a country",
 			From: []string{"Government"}, To: []string{"Country"}},
 		{Type: "ANNOUNCED", Description: "made public: charges, a discovery, an agreement's terms",

@@ -259,6 +259,17 @@ type catHit struct {
 // catalogueHits finds the catalogue's names in sentence i: as written,
 // then in any case, leftmost-longest.
 func (x *extractor) catalogueHits(i int) []catHit {
+	if x.hitsAt == nil {
+		x.hitsAt = make([][]catHit, len(x.sents))
+		x.hitsDone = make([]bool, len(x.sents))
+	}
+	if !x.hitsDone[i] {
+		x.hitsAt[i], x.hitsDone[i] = x.findCatalogueHits(i), true
+	}
+	return x.hitsAt[i]
+}
+
+func (x *extractor) findCatalogueHits(i int) []catHit {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
 	var hits []catHit
@@ -382,6 +393,7 @@ func (x *extractor) sentenceInitial(i int, s span) bool {
 
 // catalogueEntity finds or makes the draft entity of a catalogue entry.
 func (x *extractor) catalogueEntity(e *catEntry, evidence span, rule string, conf float64) *entity {
+	x.fire(rule)
 	if ent := x.byEntry[e]; ent != nil {
 		return ent
 	}
@@ -441,7 +453,12 @@ var (
 	// APT, UNC and FIN, Microsoft Storm and DEV, Recorded Future TAG,
 	// CERT-UA UAC, Secureworks' colour and element names, CrowdStrike's
 	// animals, Microsoft's weather, Trend Micro's Earth).
-	reActorScheme = regexp.MustCompile(`\b(?:APT ?-?\d{1,3}|TA ?\d{3,4}|UNC ?\d{3,5}|FIN ?\d{1,2}|Storm-\d{3,4}|DEV-\d{3,4}|TAG-\d{2,3}|UAC-\d{4}|Earth [A-Z][a-z]+|(?:[A-Z][a-z]+ ){1,2}(?:Panda|Bear|Kitten|Chollima|Spider|Jackal|Tiger|Buffalo|Leopard|Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Hail|Dust|Flood|Cyclone)|(?:BRONZE|IRON|COBALT|NICKEL|GOLD|TIN|ZINC|PLATINUM|COPPER|ALUMINUM|TUNGSTEN|CHROMIUM|LEAD|SILVER) [A-Z]{3,})\b`)
+	reActorNumbered = regexp.MustCompile(`\b(?:APT ?-?\d{1,3}|TA ?\d{3,4}|UNC ?\d{3,5}|FIN ?\d{1,2}|Storm-\d{3,4}|DEV-\d{3,4}|TAG-\d{2,3}|UAC-\d{4})\b`)
+	reActorFamily   = regexp.MustCompile(`\b(?:Earth [A-Z][a-z]+|(?:[A-Z][a-z]+ ){1,2}(?:Panda|Bear|Kitten|Chollima|Spider|Jackal|Tiger|Buffalo|Leopard|Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Hail|Dust|Flood|Cyclone)|(?:BRONZE|IRON|COBALT|NICKEL|GOLD|TIN|ZINC|PLATINUM|COPPER|ALUMINUM|TUNGSTEN|CHROMIUM|LEAD|SILVER) [A-Z]{3,})\b`)
+	numberedWords   = []string{"APT", "TA", "UNC", "FIN", "Storm-", "DEV-", "TAG-", "UAC-"}
+	familyWords     = []string{"Earth ", "Panda", "Bear", "Kitten", "Chollima", "Spider", "Jackal", "Tiger", "Buffalo", "Leopard", "Typhoon",
+		"Blizzard", "Sandstorm", "Sleet", "Tempest", "Hail", "Dust", "Flood", "Cyclone", "BRONZE", "IRON", "COBALT", "NICKEL", "GOLD",
+		"TIN ", "ZINC", "PLATINUM", "COPPER", "ALUMINUM", "TUNGSTEN", "CHROMIUM", "LEAD ", "SILVER"}
 	reCVE         = regexp.MustCompile(`\bCVE-(?:19|20)\d\d-\d{4,7}\b`)
 	reTechniqueID = regexp.MustCompile(`\bT1\d{3}(?:\.\d{3})?\b`)
 )
@@ -480,7 +497,14 @@ func (x *extractor) recogniseShapes(i int) {
 			x.mention(i, at(m[0], m[1]), e)
 		}
 	}
-	for _, m := range reActorScheme.FindAllStringIndex(sent, -1) {
+	var schemes [][]int
+	if hasAny(sent, numberedWords...) && strings.ContainsAny(sent, "0123456789") {
+		schemes = reActorNumbered.FindAllStringIndex(sent, -1)
+	}
+	if hasAny(sent, familyWords...) {
+		schemes = append(schemes, reActorFamily.FindAllStringIndex(sent, -1)...)
+	}
+	for _, m := range schemes {
 		sp := at(m[0], m[1])
 		if x.overlaps(i, sp) {
 			continue
@@ -512,3 +536,22 @@ const (
 	ruleCVE         = "cve-id"
 	ruleTechniqueID = "technique-id"
 )
+
+const ruleRegion = "region-gazetteer"
+
+var regionDict = sync.OnceValue(func() *dict { return newDict(loadCatalogue().regions) })
+
+// recogniseRegions finds the world's regions ("the Middle East",
+// "Southeast Asia") as places.
+func (x *extractor) recogniseRegions(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	for _, m := range regionDict().FindAllStringSubmatchIndex(sent, -1) {
+		sp := span{s.start + m[0], s.start + m[1]}
+		if x.overlaps(i, sp) {
+			continue
+		}
+		e := x.entity(labelRegion, sent[m[0]:m[1]], sp, ruleRegion, 0.8)
+		x.mention(i, sp, e)
+	}
+}

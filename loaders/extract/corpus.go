@@ -63,7 +63,7 @@ var ClassMapping = []struct {
 }{
 	{ClassActor, []string{"GROUP"}, []string{labelActor}},
 	{ClassOrganisation, []string{"ORG"}, []string{labelOrg, labelGovernment}},
-	{ClassLocation, []string{"LOC"}, []string{labelCountry}},
+	{ClassLocation, []string{"LOC"}, []string{labelCountry, labelRegion}},
 	{ClassSector, []string{"SECTOR"}, []string{labelSector}},
 	{ClassMalware, []string{"MALWARE", "TOOL"}, []string{labelMalware, labelTool}},
 }

@@ -30,6 +30,7 @@ const (
 	labelOrg         = "Organization"
 	labelGovernment  = "Government"
 	labelCountry     = "Country"
+	labelRegion      = "Region"
 	labelSector      = "Sector"
 	labelCampaign    = "Campaign"
 	labelAgreement   = "Agreement"
@@ -83,6 +84,10 @@ type Draft struct {
 	Date string
 	// Title is the first line of the text.
 	Title string
+	// Fired lists the rules that matched anywhere in the text, sorted:
+	// also those whose matches only added a mention or an alias to an
+	// entity another rule found first.
+	Fired []string
 }
 
 // Entity is one extracted entity.
@@ -154,6 +159,8 @@ type extractor struct {
 	cat        *catalogue
 	byEntry    map[*catEntry]*entity
 	confirmed  map[*catEntry]bool
+	hitsAt     [][]catHit // per sentence: the catalogue's names in it
+	hitsDone   []bool
 	actorOf    map[string]*ActorNames
 	stateRE    *dict
 	stateOf    map[string]*state
@@ -180,6 +187,7 @@ type extractor struct {
 	common        map[string]bool // commonNoun's answers
 	attackAt      map[int]bool    // sentences with an attack verb
 	condemnations []condemnation
+	fired         map[string]bool
 }
 
 // Extract reads text and returns a draft. It never fails: text without any
@@ -235,6 +243,7 @@ func entityKey(label, name string) string { return label + "\x00" + model.Normal
 
 // entity finds or makes the entity of label and name.
 func (x *extractor) entity(label, name string, evidence span, rule string, confidence float64) *entity {
+	x.fire(rule)
 	key := entityKey(label, name)
 	if e, ok := x.ents[key]; ok {
 		return e
@@ -253,6 +262,14 @@ func (x *extractor) entity(label, name string, evidence span, rule string, confi
 		x.agreements = append(x.agreements, e)
 	}
 	return e
+}
+
+// fire records that a rule matched.
+func (x *extractor) fire(rule string) {
+	if x.fired == nil {
+		x.fired = map[string]bool{}
+	}
+	x.fired[rule] = true
 }
 
 // addRole records a post a person holds, as the text gives it.
@@ -344,7 +361,8 @@ func (x *extractor) mention(i int, s span, e *entity) bool {
 	x.perSent[i] = append(x.perSent[i], mention{s, e})
 	e.count++
 	surface := x.text[s.start:s.end]
-	if e.label == labelPerson || e.label == labelOrg || e.label == labelActor || e.label == labelAgreement {
+	if e.label == labelPerson || e.label == labelOrg || e.label == labelActor || e.label == labelAgreement ||
+		e.label == labelMalware || e.label == labelTool || e.label == labelCountry {
 		e.addAlias(surface)
 	}
 	return true
@@ -358,6 +376,10 @@ func (x *extractor) sortMentions(i int) {
 
 func (x *extractor) draft() Draft {
 	d := Draft{Title: x.title(), Date: x.date()}
+	for r := range x.fired {
+		d.Fired = append(d.Fired, r)
+	}
+	sort.Strings(d.Fired)
 	ids := map[*entity]string{}
 	used := map[string]bool{}
 	inRelation := map[*entity]bool{}
@@ -378,7 +400,7 @@ func (x *extractor) draft() Draft {
 		}
 		// a state named once and in no claim is context ("a meeting on
 		// Iran"), not a party
-		if (e.label == labelGovernment || e.label == labelCountry) && e.count < 2 && !inRelation[e] && !inAttack[e] {
+		if e.label == labelGovernment && e.count < 2 && !inRelation[e] && !inAttack[e] {
 			continue
 		}
 		id := slug(e.name)

@@ -404,6 +404,7 @@ func (x *extractor) recognise(i int) {
 	}
 	x.chargedPeople(i)
 	x.recogniseStates(i)
+	x.recogniseRegions(i)
 	x.sortMentions(i)
 	x.acronyms(i)
 	x.recogniseSectors(i)
@@ -464,6 +465,7 @@ func (x *extractor) acronyms(i int) {
 		sp := span{m.end + loc[2], m.end + loc[3]}
 		if x.mention(i, sp, m.ent) {
 			m.ent.addAlias(x.text[sp.start:sp.end])
+			x.fire(ruleAcronym)
 		}
 	}
 }
@@ -778,7 +780,7 @@ func orgKind(name string) string {
 var (
 	capitals = map[string]bool{"Beijing": true, "Moscow": true, "Kremlin": true, "Tehran": true, "Pyongyang": true, "London": true,
 		"Tokyo": true, "Berlin": true, "Paris": true, "Canberra": true, "Ottawa": true, "Kyiv": true, "Kiev": true}
-	reCapitalActs   = regexp.MustCompile(`^(?:’s|'s)? (?:has |have |had |is |was |will |would |must |also )?(?:said|says|denied|denies|rejected|dismissed|responded|condemned|blamed|accused|warned|called|urged|sponsored|directed|backed|government|authorities|officials|regime)\b`)
+	reCapitalActs   = regexp.MustCompile(`^(?:’s|'s)? (?:has |have |had |is |was |will |would |must |also )?(?:said|says|denied|denies|rejected|dismissed|responded|condemned|blamed|accused|warned|called|urged|sponsored|directed|backed|sanctioned|imposed|indicted|charged|expelled|summoned|announced|attributed|signed|agreed|joined|government|authorities|officials|regime)\b`)
 	reCapitalObject = regexp.MustCompile(`\b(?:condemned|condemn|blamed|blame|accused|accuse|urged|urge|warned|warn|called on|sanctioned|against|by|to) (?:the )?$`)
 )
 
@@ -900,6 +902,12 @@ func (x *extractor) recogniseStates(i int) {
 		if fresh && h.demonym {
 			e.rule = ruleDemonym
 		}
+		if h.demonym {
+			x.fire(ruleDemonym)
+		}
+		if h.st.invented {
+			x.fire(ruleStateLearnt)
+		}
 		e.st = h.st
 		if h.label == labelCountry && h.st.iso2 != "" {
 			e.props["iso2"] = h.st.iso2
@@ -944,7 +952,17 @@ func (x *extractor) recogniseSectors(i int) {
 				ev.end += head[1]
 			}
 			e := x.entity(labelSector, x.sectorOf[word], ev, ruleSector, 0.7)
-			x.mention(i, span{s.start + h[0], s.start + h[1]}, e)
+			if x.mention(i, span{s.start + h[0], s.start + h[1]}, e) {
+				// how the text names the sector: "banking", "financial
+				// institutions", "maritime and defense organizations"
+				e.addAlias(x.text[s.start+h[0] : s.start+h[1]])
+				if head != nil && h[1] == last {
+					e.addAlias(x.text[s.start+h[0] : ev.end])
+				}
+				if ev.end-ev.start <= 80 {
+					e.addAlias(x.text[ev.start:ev.end])
+				}
+			}
 		}
 	}
 }
@@ -1186,7 +1204,11 @@ func (x *extractor) shortForms(i int) {
 		f := sent[m[2]:m[3]]
 		e := x.shortOf[f]
 		sp := span{s.start + m[2], s.start + m[3]}
-		if x.mention(i, sp, e) && e.label == labelPerson {
+		if !x.mention(i, sp, e) {
+			continue
+		}
+		x.fire(ruleShortForm)
+		if e.label == labelPerson {
 			e.addAlias(f)
 		}
 	}

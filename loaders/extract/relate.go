@@ -32,6 +32,7 @@ const (
 	ruleRelGoverns     = "government-of-country"
 	ruleRelReported    = "reported-by"
 	ruleRelDiscovered  = "discovered-by"
+	ruleRelNationality = "actor-nationality"
 )
 
 var (
@@ -72,6 +73,11 @@ var (
 	reAnnounced    = regexp.MustCompile(`\bannounc(?:ed|es|ing)\b`)
 	reReported     = regexp.MustCompile(`\breported\b`)
 	reDiscovered   = regexp.MustCompile(`\bdiscover(?:ed|y|s)\b`)
+)
+
+var (
+	reNationalityGap = regexp.MustCompile(`^-(?:based|linked|nexus|affiliated|aligned) (?:(?:threat |hacking |cyber ?espionage |state-sponsored |APT )?(?:group|actor|gang|crew|hackers|adversary) )?$`)
+	reActorKind      = regexp.MustCompile(`^ (?:(?:state-sponsored|state-backed|nation-state|threat|hacking|cyber ?espionage|espionage|APT|advanced persistent threat) )*(?:group|actor|gang|crew|hackers|adversary|APT)s?,? (?:called |dubbed |known as |tracked as )?[“"]?$`)
 )
 
 var (
@@ -134,6 +140,7 @@ func (x *extractor) addRel(typ string, from, to *entity, ev span, rule string, c
 	if from == nil || to == nil || from == to {
 		return nil
 	}
+	x.fire(rule)
 	rt, ok := x.model.Rel(typ)
 	if !ok || !rt.Allows(from.label, to.label) {
 		return nil
@@ -380,6 +387,7 @@ func (x *extractor) relate(i int) {
 	generic := func(end int) bool {
 		return reGeneric.MatchString(x.text[s.start:end])
 	}
+	x.relateSoftware(i, limit, generic)
 
 	// AFFILIATED_WITH: "Zhu and Zhang collaborated with APT10".
 	for _, loc := range findAllIf(reAffiliation, sent, "leader of", "head of", "founder of", "administrator of", "ringleader of", "boss of", "collaborated", "worked", "member", "belong", "affairs", "through", "working for", "works for", "employee", "associated", "affiliated", "operative") {
@@ -423,6 +431,16 @@ func (x *extractor) relate(i int) {
 		}
 	}
 	for k, m := range x.perSent[i] {
+		// "the Chinese group APT40", "Iranian threat actor TA453", "the
+		// China-based APT41": the actor's country
+		if m.ent.label == labelCountry && k+1 < len(x.perSent[i]) {
+			next := x.perSent[i][k+1]
+			gap := x.text[m.end:next.start]
+			if next.ent.label == labelActor && (reNationalityGap.MatchString(gap) || m.ent.st != nil && slices.Contains(m.ent.st.demonyms, x.text[m.start:m.end]) && reActorKind.MatchString(gap)) {
+				x.addRel(relAttributed, next.ent, m.ent, span{m.start, next.end}, ruleRelNationality, 0.7)
+			}
+			continue
+		}
 		if m.ent.label != labelGovernment {
 			continue
 		}
@@ -966,7 +984,11 @@ func (x *extractor) documentRelations() {
 			continue
 		}
 		if st := x.stateInName(e.name); st != nil {
-			if g, ok := x.ents[entityKey(labelGovernment, st.name)]; ok {
+			g := x.ents[entityKey(labelGovernment, st.name)]
+			if c := x.ents[entityKey(labelCountry, st.name)]; g == nil && c != nil {
+				g = x.asGovernment(c) // "the Royal Malaysia Police": the state's
+			}
+			if g != nil {
 				x.addRel(relPartOf, e, g, e.evidence, ruleRelStateAgency, 0.6)
 			}
 		}

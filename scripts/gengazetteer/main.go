@@ -494,12 +494,22 @@ func Generate(root string) (map[string][]byte, error) {
 			regions[name] = true
 		}
 	}
+	for _, r := range stixRegions {
+		words := strings.Fields(strings.ReplaceAll(r, "-", " "))
+		for i, w := range words {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+		if len(words) <= 2 { // "latin-america-caribbean" is a code, not prose
+			regions[strings.Join(words, " ")] = true
+		}
+	}
+	delete(regions, "World")
 	var regionRows []string
 	for r := range regions {
 		regionRows = append(regionRows, r)
 	}
 	sort.Strings(regionRows)
-	out["regions.tsv"] = tsv("Regions: name. From the MISP region galaxy (UN M49) and world-countries' regions and subregions.", regionRows)
+	out["regions.tsv"] = tsv("Regions: name. From the MISP region galaxy (UN M49), world-countries' regions and subregions, and STIX 2.1's region-ov vocabulary.", regionRows)
 	sectorGal, err := gal("sector")
 	if err != nil {
 		return nil, err
@@ -538,12 +548,14 @@ func dedupe(in []string) []string {
 }
 
 // isCommon reports whether a name is also an ordinary English word (one
-// word that SCOWL lists in lower case, or a word of one or two letters).
+// word that SCOWL lists in lower case), or a command's name.
 func isCommon(name string, dictionary map[string]bool) bool {
 	if strings.Contains(name, " ") {
 		return false
 	}
-	return dictionary[strings.ToLower(name)]
+	// a name the catalogue writes in lower case is a command's or a
+	// file's in prose ("cmd", "net", "at"), an ordinary word there
+	return dictionary[strings.ToLower(name)] || name == strings.ToLower(name)
 }
 
 // minVendorCitations: a vendor is cited by ATT&CK at least this many times
@@ -615,6 +627,13 @@ func vendors(objects []stixObject, dictionary map[string]bool, byName map[string
 	sort.Strings(out)
 	return out
 }
+
+// stixRegions is STIX 2.1's region-ov vocabulary (section 10.11).
+var stixRegions = []string{"africa", "eastern-africa", "middle-africa", "northern-africa", "southern-africa", "western-africa",
+	"americas", "latin-america-caribbean", "south-america", "caribbean", "central-america", "northern-america", "asia",
+	"central-asia", "eastern-asia", "southern-asia", "south-eastern-asia", "western-asia", "europe", "eastern-europe",
+	"northern-europe", "southern-europe", "western-europe", "middle-east", "oceania", "antarctica", "australia-new-zealand",
+	"melanesia", "micronesia", "polynesia"}
 
 // stixSectors is STIX 2.1's industry-sector-ov vocabulary (section 10.12).
 var stixSectors = []string{"agriculture", "aerospace", "automotive", "chemical", "commercial", "communications", "construction",
