@@ -78,9 +78,13 @@ func (t ruleTally) scores() []RuleScore {
 		r.Precision = float64(r.Matched) / float64(r.Extracted)
 		out = append(out, *r)
 	}
+	// in the registry's order, entities before relations
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
 			return out[i].Kind < out[j].Kind
+		}
+		if a, b := ruleOrder(out[i].Rule), ruleOrder(out[j].Rule); a != b {
+			return a < b
 		}
 		return out[i].Rule < out[j].Rule
 	})

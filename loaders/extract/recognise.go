@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"time"
 	"slices"
 	"strings"
 	"unicode"
@@ -72,8 +73,9 @@ var (
 	reAndName        = regexp.MustCompile(`^ and (` + personName + `)\b`)
 	reUnnamedVictim  = regexp.MustCompile(`\b(?:[Vv]ictims?(?: of [\p{L} ]{1,30})? included|network of|networks of|systems of|computers of) (?:a|an) ((?:[\p{Ll}-]+ ){0,3}(?:institution|bank|company|firm|hospital|university|organization|organisation|contractor|provider|manufacturer|charity)(?: dedicated to(?: [\p{Ll}-]+){1,4})?)`)
 	reAcronymAfter   = regexp.MustCompile(`^ \([“"]?([A-Z][A-Za-z0-9]*(?: [A-Z0-9][A-Za-z0-9]*){0,3})[”"]?\)`)
-	reDateFull       = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.) (\d{1,2}), ((?:19|20)\d\d)\b`)
-	reDateDMY        = regexp.MustCompile(`\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
+	reDateFull       = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?) (\d{1,2}),? ((?:19|20)\d\d)\b`)
+	reDateISO        = regexp.MustCompile(`\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b`)
+	reDateDMY        = regexp.MustCompile(`\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?),? ((?:19|20)\d\d)\b`)
 	reMonthYear      = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
 )
 
@@ -1276,8 +1278,18 @@ func (x *extractor) date() string {
 			best = d
 		}
 	}
+	for _, m := range reDateISO.FindAllStringSubmatch(head, 200) {
+		if d := m[1] + "-" + m[2] + "-" + m[3]; d > best && loaderDate(d) {
+			best = d
+		}
+	}
 	for _, line := range strings.SplitN(head, "\n", 41)[:min(40, strings.Count(head, "\n")+1)] {
 		line = strings.TrimSpace(line)
+		if m := reDateISO.FindStringSubmatch(line); m != nil && len(line) < len(m[0])+15 {
+			if d := m[1] + "-" + m[2] + "-" + m[3]; loaderDate(d) {
+				return d
+			}
+		}
 		if m := reDateFull.FindStringSubmatch(line); m != nil && len(line) < len(m[0])+15 {
 			if d := isoDate(m[1], m[2], m[3]); d != "" {
 				return d
@@ -1289,17 +1301,32 @@ func (x *extractor) date() string {
 			}
 		}
 	}
+	if best == "" {
+		// no full date: the latest month ("July 2021")
+		for _, m := range reMonthYear.FindAllStringSubmatch(head, 200) {
+			if d := m[2] + "-" + months[m[1]]; d > best {
+				best = d
+			}
+		}
+	}
 	return best
+}
+
+// loaderDate reports whether an ISO date is a real day (2021-02-30 is not).
+func loaderDate(d string) bool {
+	_, err := time.Parse("2006-01-02", d)
+	return err == nil
 }
 
 var months = map[string]string{
 	"January": "01", "February": "02", "March": "03", "April": "04", "May": "05", "June": "06", "July": "07",
 	"August": "08", "September": "09", "October": "10", "November": "11", "December": "12",
-	"Jan.": "01", "Feb.": "02", "Aug.": "08", "Sept.": "09", "Sep.": "09", "Oct.": "10", "Nov.": "11", "Dec.": "12",
+	"Jan": "01", "Feb": "02", "Mar": "03", "Apr": "04", "Jun": "06", "Jul": "07", "Aug": "08", "Sep": "09", "Sept": "09",
+	"Oct": "10", "Nov": "11", "Dec": "12",
 }
 
 func isoDate(month, day, year string) string {
-	mm := months[month]
+	mm := months[strings.TrimSuffix(month, ".")]
 	if mm == "" {
 		return ""
 	}

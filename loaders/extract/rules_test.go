@@ -222,3 +222,21 @@ func TestEvaluateCorpusScoring(t *testing.T) {
 		t.Error("a missing corpus folder was read")
 	}
 }
+
+// Dates as reports write them: the dateline first, else the latest date.
+func TestDates(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Title\nJul 14, 2021\nAPT41 was seen.", "2021-07-14"},
+		{"Title\n14 July 2021\nAPT41 was seen.", "2021-07-14"},
+		{"Title\n2021-07-14\nAPT41 was seen.", "2021-07-14"},
+		{"Title\nWASHINGTON, Sept. 16, 2020 — charges were announced.", "2020-09-16"},
+		{"The campaign ran in March 2020 and July 2021.", "2021-07"},
+		{"On 2021-02-30 nothing happened.", ""},
+		{"Title\nPosted 3 Aug 2022\nMore on Jan 5, 2019.", "2022-08-03"},
+	}
+	for _, tt := range tests {
+		if got := Extract(tt.text, Options{}).Date; got != tt.want {
+			t.Errorf("%q: date %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
