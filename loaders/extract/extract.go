@@ -161,6 +161,7 @@ type extractor struct {
 	confirmed  map[*catEntry]bool
 	hitsAt     [][]catHit // per sentence: the catalogue's names in it
 	hitsDone   []bool
+	pre        []sentencePre
 	actorOf    map[string]*ActorNames
 	stateRE    *dict
 	stateOf    map[string]*state
@@ -215,6 +216,7 @@ func Extract(text string, opts Options) Draft {
 	x.cat = loadCatalogue().withGraph(known)
 	x.compile()
 	x.sents = splitSentences(text)
+	x.precompute()
 	x.preconfirm()
 	x.perSent = make([][]mention, len(x.sents))
 	for i := range x.sents {

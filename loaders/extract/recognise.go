@@ -2,6 +2,9 @@ package extract
 
 import (
 	"regexp"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 	"slices"
 	"strings"
@@ -279,8 +282,8 @@ func (x *extractor) recognise(i int) {
 	}
 
 	// People: a title then a name; "ORG TITLE NAME" keeps ORG for WORKS_FOR.
-	if hasAny(sent, titleWords...) {
-		for _, m := range reTitle.FindAllStringSubmatchIndex(sent, -1) {
+	{
+		for _, m := range x.pre[i].title {
 			name := sent[m[2]:m[3]]
 			if !x.plausibleName(name) {
 				continue
@@ -327,11 +330,8 @@ func (x *extractor) recognise(i int) {
 			x.mention(i, at(m[2], m[3]), e)
 		}
 	}
-	for _, re := range []*regexp.Regexp{reSaidName, reNameSaid, reRoleComma, reNameRole} {
-		if !hasAny(sent, personCueWords[re]...) {
-			continue
-		}
-		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
+	for k, re := range personPatterns {
+		for _, m := range x.pre[i].person[k] {
 			name := sent[m[2]:m[3]]
 			if !x.plausibleName(name) {
 				continue
@@ -382,14 +382,8 @@ func (x *extractor) recognise(i int) {
 			x.mention(i, at(m[2], m[3]), e)
 		}
 	}
-	for _, re := range []*regexp.Regexp{reOrgHeadFirst, reOrgHeadLast} {
-		if !hasAny(sent, orgHeadWords...) {
-			break
-		}
-		if re == reOrgHeadFirst && !hasAny(sent, " of ", " for ", " on ") {
-			continue
-		}
-		for _, m := range re.FindAllStringIndex(sent, -1) {
+	for _, found := range x.pre[i].orgHead {
+		for _, m := range found {
 			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
 		}
 	}
@@ -501,6 +495,93 @@ func hasAny(s string, words ...string) bool {
 	}
 	return false
 }
+
+var personPatterns = []*regexp.Regexp{reSaidName, reNameSaid, reRoleComma, reNameRole}
+
+// sentencePre holds what the costliest patterns find in a sentence. They
+// depend on the sentence alone, so precompute finds them for all
+// sentences at once, on every core, before the rules run in order.
+type sentencePre struct {
+	legal   []legalHit
+	sectors [][]int
+	attack  []int
+	title   [][]int
+	person  [4][][]int
+	orgHead [2][][]int
+}
+
+func (x *extractor) precompute() {
+	x.pre = make([]sentencePre, len(x.sents))
+	x.hitsAt = make([][]catHit, len(x.sents))
+	x.hitsDone = make([]bool, len(x.sents))
+	work := func(i int) {
+		s := x.sents[i]
+		sent := x.text[s.start:s.end]
+		p := &x.pre[i]
+		if hasAny(sent, titleWords...) {
+			p.title = reTitle.FindAllStringSubmatchIndex(sent, -1)
+		}
+		for k, re := range personPatterns {
+			if !hasAny(sent, personCueWords[re]...) {
+				continue
+			}
+			if (re == reNameRole || re == reRoleComma) && !reNameCommaGate.MatchString(sent) {
+				continue // no capitalised word beside a comma: neither pattern can match
+			}
+			p.person[k] = re.FindAllStringSubmatchIndex(sent, -1)
+		}
+		if hasAny(sent, orgHeadWords...) {
+			if hasAny(sent, " of ", " for ", " on ") && reOrgHeadFirstGate.MatchString(sent) {
+				p.orgHead[0] = reOrgHeadFirst.FindAllStringIndex(sent, -1)
+			}
+			if reOrgHeadLastGate.MatchString(sent) {
+				p.orgHead[1] = reOrgHeadLast.FindAllStringIndex(sent, -1)
+			}
+		}
+		x.hitsAt[i], x.hitsDone[i] = x.findCatalogueHits(i), true
+		p.legal = x.legalHits(i)
+		p.sectors = x.sectorDict.FindAllStringSubmatchIndex(asciiLower(sent), -1)
+		p.attack = x.attackTrigger(sent)
+	}
+	parallel(len(x.sents), work)
+}
+
+// parallel runs work(0..n-1) on every core, in chunks.
+func parallel(n int, work func(int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || n < 64 {
+		for i := 0; i < n; i++ {
+			work(i)
+		}
+		return
+	}
+	const chunk = 32
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					work(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Cheap necessary conditions of the costly patterns, tested first.
+var (
+	reOrgHeadLastGate  = regexp.MustCompile(`(?:[A-Z][\p{L}\p{N}&-]*\.?|\d\p{N}*| of| and| &) (?:Institute|University|College|Council|Division|Section|Directorate|Agency|Commission|Committee|Police|Court|Service|Party|Corporation|Corp\.|Inc\.|Ltd\.|LLC|Company|Technology|Technologies|Logistics|Shipping|Health|Bank|Security|Systems|Labs|Networks|Field Office|Office|Department|Ministry|Bureau|Center|Centre|Team|Unit|Mall|Holdings|Solutions|Industries|Airlines|Foundation|Association|Society|Group|Joint Venture|Venture|Entertainment|Pictures|Studios|Energy|Airways|Motors|Pharmaceuticals|Laboratories|Hospital|Clinic|Commission|Exchange|Trust|Fund|Partners|Capital|Software|Electronics|Telecom|Communications)\b`)
+	reOrgHeadFirstGate = regexp.MustCompile(`\b(?:Department|Ministry|Office|Bureau|Center|Centre|Institute|University|Council|Division|Section|Directorate|Agency|Commission|Committee|Court|Service|Chambers|School|College|Bank|Academy|Administration) (?:of|for|on) `)
+	reNameCommaGate    = regexp.MustCompile(`\p{Ll}, |, [A-Z]`)
+)
 
 var orgHeadWords = []string{"Department", "Ministry", "Office", "Bureau", "Center", "Centre", "Institute", "University", "College",
 	"School", "Council", "Division", "Section", "Directorate", "Agency", "Commission", "Committee", "Court", "Service", "Chambers",
@@ -932,7 +1013,7 @@ func (x *extractor) recogniseSectors(i int) {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
 	lower := asciiLower(sent)
-	hits := x.sectorDict.FindAllStringSubmatchIndex(lower, -1)
+	hits := x.pre[i].sectors
 	for k := 0; k < len(hits); {
 		// a chain of sector words: "banking and finance", "healthcare and maritime"
 		j := k + 1
@@ -1018,7 +1099,7 @@ func (x *extractor) legalHits(i int) []legalHit {
 // before states are read ("Dmitry Khoroshev, a Russian national": the
 // demonym describes a person named in the sentence).
 func (x *extractor) chargedPeople(i int) {
-	x.hits = x.legalHits(i)
+	x.hits = x.pre[i].legal
 	for _, h := range x.hits {
 		x.chargedNames(i, h.at)
 	}

@@ -470,7 +470,7 @@ func (x *extractor) relate(i int) {
 	}
 
 	// TARGETED: "the defendants hacked X", "intrusions affecting ... in A, B".
-	if loc := x.attackTrigger(sent); loc != nil {
+	if loc := x.pre[i].attack; loc != nil {
 		x.attackAt[i] = true
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign, labelPerson))
