@@ -222,7 +222,7 @@ var (
 // The cue must stand next to the name, a word or two away: "the Agent
 // backdoor", "ransomware called Ares", "the Silence group".
 const (
-	softwareCueWindow = 24
+	softwareCueWindow = 16
 	actorCueWindow    = 16
 )
 
@@ -317,9 +317,11 @@ func (x *extractor) recogniseCatalogue(i int) {
 func (x *extractor) chooseEntry(i int, h catHit) (*catEntry, string, float64) {
 	surface := h.surface
 	if h.folded {
-		// "trickbot" in lower case, but not a file name ("mimikatz.exe")
-		// or a path
-		if reFileContext.MatchString(x.text[h.end:]) || h.start > 0 && strings.ContainsRune(`/\._-@`, rune(x.text[h.start-1])) {
+		// "Trickbot" for TrickBot, "NETWIRE" for NetWire; but a name in
+		// lower case ("autorun", "mimikatz.exe") is a word, a command or a
+		// file in prose, and so is one in a path
+		if surface == strings.ToLower(surface) || reFileContext.MatchString(x.text[h.end:]) ||
+			h.start > 0 && strings.ContainsRune(`/\._-@`, rune(x.text[h.start-1])) {
 			return nil, "", 0
 		}
 	}
@@ -553,5 +555,43 @@ func (x *extractor) recogniseRegions(i int) {
 		}
 		e := x.entity(labelRegion, sent[m[0]:m[1]], sp, ruleRegion, 0.8)
 		x.mention(i, sp, e)
+	}
+}
+
+// Organisations by what CTI prose says of them: "researchers at X", "X
+// researchers observed", "security firm X", "X's threat intelligence
+// team".
+const ruleOrgCue = "organisation-by-cue"
+
+var (
+	orgName        = `([A-Z][\p{L}\p{N}&-]*(?: [A-Z0-9][\p{L}\p{N}&-]*){0,2})`
+	reOrgCueBefore = regexp.MustCompile(`\b(?:(?:researchers|analysts|experts|investigators|engineers|team|teams|colleagues|folks|partners) (?:at|from|of|with)|(?:(?:cyber ?)?security|threat intelligence|intelligence|antivirus|cybersecurity) (?:firms?|company|companies|vendors?|providers?|researchers)|according to) (?:the )?` + orgName + `\b`)
+	reOrgCueAfter  = regexp.MustCompile(`\b` + orgName + `(?:’s|'s)? (?:researchers|analysts|(?:threat )?(?:research|intelligence) (?:team|unit|group)|security researchers|Threat Intelligence|Research Team|telemetry)\b`)
+	reOrgCueVerb   = regexp.MustCompile(`\b` + orgName + ` (?:has |have |had |also |first |recently )?(?:discovered|identified|observed|uncovered|detected|assessed|noticed|(?:has|have) (?:seen|tracked|observed))\b`)
+	orgCueWords    = []string{"discovered", "identified", "observed", "uncovered", "detected", "assessed", "noticed", "seen", "tracked", "researchers", "analysts", "experts", "investigators", "engineers", "team", "colleagues", "folks", "partners",
+		"firm", "compan", "vendor", "provider", "according to", "Threat Intelligence", "Research Team", "telemetry"}
+)
+
+func (x *extractor) recogniseOrgCues(i int) {
+	s := x.sents[i]
+	sent := x.text[s.start:s.end]
+	if !hasAny(sent, orgCueWords...) {
+		return
+	}
+	for _, re := range []*regexp.Regexp{reOrgCueBefore, reOrgCueAfter, reOrgCueVerb} {
+		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
+			name := sent[m[2]:m[3]]
+			sp := span{s.start + m[2], s.start + m[3]}
+			first := strings.Fields(name)[0]
+			if x.overlaps(i, sp) || notNameWords[first] || x.stateOf[name] != nil || x.stateOf[first] != nil || x.actorOf[name] != nil ||
+				len(x.cat.exact[name]) > 0 && x.cat.exact[name][0].label != labelOrg || x.commonNoun(name, sp.start) {
+				continue
+			}
+			e := x.entity(labelOrg, name, span{s.start + m[0], s.start + m[1]}, ruleOrgCue, 0.6)
+			if e.kind == "" {
+				e.kind = "company"
+			}
+			x.mention(i, sp, e)
+		}
 	}
 }

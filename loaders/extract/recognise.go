@@ -177,6 +177,13 @@ func (x *extractor) recognise(i int) {
 	// its name, the others its aliases.
 	if hasAny(sent, `“`, `"`) && hasAny(sent, "track", "label", "known as", "dubbed", "called", "a.k.a", "aka", "named") {
 		for _, m := range reQuotedList.FindAllStringSubmatchIndex(sent, -1) {
+			// "named “Invoice”", "a file called “OK”": a quoted name is an
+			// actor's only when the text says it names one (tracked as,
+			// threat labels, or an actor word just before the cue)
+			if cue := sent[m[0]:m[2]]; !hasAny(cue, "track", "label", "a.k.a", "aka", "also known") &&
+				!reActorCue.MatchString(sent[max(0, m[0]-60):m[0]]) {
+				continue
+			}
 			list := sent[m[2]:m[3]]
 			items := reQuotedItem.FindAllStringSubmatchIndex(list, -1)
 			var names []span
@@ -371,6 +378,7 @@ func (x *extractor) recognise(i int) {
 			}
 		}
 	}
+	x.recogniseOrgCues(i)
 	x.sortMentions(i)
 	x.otherNames(i)
 	if hasAny(sent, " of a", "ictim") {
@@ -868,6 +876,7 @@ var (
 )
 
 var (
+	reHyphenTail    = regexp.MustCompile(`^-\p{Ll}+`)
 	reBetweenStates = regexp.MustCompile(`\b(?:between|[Ll]eaders (?:from|of)|[Oo]fficials (?:from|of)|[Mm]inisters (?:from|of)|[Gg]overnments (?:from|of)|[Aa]llies,? including) (?:the )?$`)
 	reGovWord       = regexp.MustCompile(`^ (?:government|authorities|regime|state)\b`)
 )
@@ -997,6 +1006,10 @@ func (x *extractor) recogniseStates(i int) {
 		}
 		x.mention(i, full, e)
 		surface := x.text[full.start:full.end]
+		// "Russian-speaking", "Iranian-linked": the compound names the place too
+		if loc := reHyphenTail.FindStringIndex(after); loc != nil && h.label == labelCountry {
+			e.addAlias(surface + after[:loc[1]])
+		}
 		switch {
 		case h.label == labelGovernment && h.demonym:
 			// "the Chinese government": the phrase names it
@@ -1027,7 +1040,7 @@ func (x *extractor) recogniseSectors(i int) {
 		listed := reSectorList.MatchString(lower[:first])
 		for _, h := range chain {
 			word := lower[h[0]:h[1]]
-			if head == nil && !listed && !institutionPlurals[word] {
+			if head == nil && !listed && !institutionPlurals[word] && !(len(chain) == 1 && x.sectorAlone(word, lower[last:])) {
 				continue
 			}
 			ev := span{s.start + first, s.start + last}
@@ -1056,6 +1069,23 @@ var (
 	reSectorList       = regexp.MustCompile(`(?:industries|sectors) (?:like|such as|including) (?:[a-z -]+,? )*$`)
 	institutionPlurals = map[string]bool{"universities": true, "hospitals": true, "think tanks": true, "banks": true, "water utilities": true, "power grids": true}
 )
+
+// sectorAlone: an industry's own name used as a noun, with no head noun
+// after it ("attacks on banking.", "in healthcare and retail"): the word is
+// the sector's name, and no lower-case word follows it (as in "banking
+// trojan", where it qualifies the next word).
+func (x *extractor) sectorAlone(word, after string) bool {
+	// industries named by their activity (banking, manufacturing) or a
+	// compound (healthcare, e-commerce) are used bare as nouns; other
+	// sector names (government, software) are ordinary nouns in prose
+	if !strings.EqualFold(word, x.sectorOf[word]) || len(word) < 5 ||
+		!(strings.HasSuffix(word, "ing") || strings.HasSuffix(word, "care") || strings.HasSuffix(word, "commerce")) {
+		return false
+	}
+	return reSectorAloneAfter.MatchString(after)
+}
+
+var reSectorAloneAfter = regexp.MustCompile(`^(?:$|[.,;:)!?”"]| (?:and|or)\b| [A-Z(])`)
 
 // asciiLower lowers ASCII letters only, so that byte offsets stay those of s.
 func asciiLower(s string) string {

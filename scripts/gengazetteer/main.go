@@ -90,6 +90,7 @@ type entry struct {
 	aliases []string
 	ids     []string
 	country string
+	attack  map[string]bool // names ATT&CK itself gives it
 }
 
 func (e *entry) names() []string { return append([]string{e.name}, e.aliases...) }
@@ -233,9 +234,12 @@ func Generate(root string) (map[string][]byte, error) {
 		if !ok || !usableName(o.Name) {
 			continue
 		}
-		e := &entry{kind: kind, name: o.Name}
+		e := &entry{kind: kind, name: o.Name, attack: map[string]bool{}}
 		e.add(o.Aliases...)
 		e.add(o.MitreAliases...)
+		for _, n := range e.names() {
+			e.attack[norm(n)] = true
+		}
 		if id := o.attackID(); id != "" {
 			e.ids = append(e.ids, "attack:"+id)
 		}
@@ -328,7 +332,7 @@ func Generate(root string) (map[string][]byte, error) {
 			if places[norm(a)] || reGenericKind.MatchString(a) {
 				continue
 			}
-			if e.kind == "actor" && (byName["malware"][norm(a)] != nil || byName["tool"][norm(a)] != nil) {
+			if e.kind == "actor" && !e.attack[norm(a)] && (byName["malware"][norm(a)] != nil || byName["tool"][norm(a)] != nil) {
 				continue
 			}
 			kept = append(kept, a)
@@ -492,6 +496,10 @@ func Generate(root string) (map[string][]byte, error) {
 		// "150 - Europe": UN M49 code, then the name
 		if _, name, ok := strings.Cut(v.Value, " - "); ok {
 			regions[name] = true
+			// "Latin America and the Caribbean": also "Latin America"
+			if head, _, ok := strings.Cut(name, " and the "); ok {
+				regions[head] = true
+			}
 		}
 	}
 	for _, r := range stixRegions {
