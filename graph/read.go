@@ -144,8 +144,9 @@ RETURN uid, [l IN labels(n) WHERE l <> 'Entity'][0] AS label`, map[string]any{"u
 
 // NamedEntity is an entity's name and aliases.
 type NamedEntity struct {
-	Name    string
-	Aliases []string
+	Name       string
+	Aliases    []string
+	ExternalID string // the catalogue id (ATT&CK's G0045), if any
 }
 
 // MaxEntityNames bounds EntityNames: a gazetteer, not a dump of the graph.
@@ -160,7 +161,7 @@ func (c *Client) EntityNames(ctx context.Context, label string) ([]NamedEntity, 
 	}
 	// The label comes from the declared model (checked above), never from
 	// the user; Cypher cannot take a label as a parameter.
-	rows, err := c.Read(ctx, "MATCH (e:"+label+") RETURN e.name AS name, coalesce(e.aliases, []) AS aliases LIMIT $limit",
+	rows, err := c.Read(ctx, "MATCH (e:"+label+") RETURN e.name AS name, coalesce(e.aliases, []) AS aliases, coalesce(e.external_id, '') AS external_id LIMIT $limit",
 		map[string]any{"limit": MaxEntityNames})
 	if err != nil {
 		return nil, err
@@ -172,6 +173,7 @@ func (c *Client) EntityNames(ctx context.Context, label string) ([]NamedEntity, 
 			continue
 		}
 		e := NamedEntity{Name: name}
+		e.ExternalID, _ = r[2].(string)
 		if list, ok := r[1].([]any); ok {
 			for _, a := range list {
 				if s, ok := a.(string); ok && s != "" {

@@ -52,16 +52,22 @@ quote that supports it and a confidence. The draft is in the annotation
 format (docs/annotation-format.md), YAML by default, on stdout or in -o FILE,
 for an analyst to review and then load with 'threatkg load'.
 
-Extraction is deterministic and offline: sentence splitting, gazetteers
-(states and their demonyms, well-known agencies, companies and outlets,
-sectors, ATT&CK's threat-actor names), patterns for titles, roles, charges
-and organisations, and relation patterns (charged, hacked, member of, on
-behalf of, violates, condemned, said). Each entry's comment in the YAML
-names the rule that produced it (docs/extraction.md lists them).
+Extraction is deterministic and offline. It recognises what the field's
+catalogues know, embedded in the binary: MITRE ATT&CK's groups, software,
+campaigns and techniques; the MISP galaxies' threat actors, malware
+families, tools and intelligence agencies; the world's countries (with
+demonyms), regions and sectors. Names that are ordinary words count only
+with context (the Ares malware). Name shapes add what no catalogue knows:
+vendors' actor naming schemes (TA505, UNC2452, Storm-0558, … Panda),
+people's names by titles and roles, organisations by head words and legal
+suffixes, CVE ids (Vulnerability) and technique ids. Relations come from
+per-sentence patterns: uses, exploits, targeted, attributed to, member of,
+charged, condemned, violates. Each entry's comment in the YAML names the
+rule that produced it (docs/extraction.md lists them all).
 
 When a graph is configured (NEO4J_PASSWORD or --password-stdin), the threat
-actors it holds (e.g. a loaded ATT&CK) are added to the shipped list; an
-unreachable graph only prints a note. --no-graph skips it.
+actors, malware, tools and campaigns it holds are recognised too, by name
+and alias; an unreachable graph only prints a note. --no-graph skips it.
 
 --load loads the draft at once, through the same validation as 'threatkg
 load'. --eval GOLD.yaml compares the draft with curated annotations of the
@@ -152,10 +158,10 @@ func runExtract(ctx context.Context, opts *extractOptions) error {
 		}
 		defer client.Close(context.Background())
 	}
-	actors := opts.graphActors(ctx, client, errOut)
+	known := opts.graphKnown(ctx, client, errOut)
 
 	start := time.Now()
-	draft := extract.Extract(text, extract.Options{Actors: actors})
+	draft := extract.Extract(text, extract.Options{Known: known})
 	elapsed := time.Since(start)
 	rate := ""
 	if len(text) >= 1<<20 {
@@ -201,39 +207,41 @@ func runExtract(ctx context.Context, opts *extractOptions) error {
 	return nil
 }
 
-// graphActors reads the threat actors a configured graph holds; a graph
-// that cannot be reached only costs a note.
-func (opts *extractOptions) graphActors(ctx context.Context, client *graph.Client, errOut io.Writer) []extract.ActorNames {
+// graphKnown reads the threat actors, malware, tools and campaigns a
+// configured graph holds; a graph that cannot be reached only costs a note.
+func (opts *extractOptions) graphKnown(ctx context.Context, client *graph.Client, errOut io.Writer) []extract.KnownEntity {
 	if opts.noGraph {
 		return nil
 	}
 	if client == nil {
 		cfg, err := opts.global.config()
 		if err != nil || cfg.Password == "" {
-			return nil // no graph configured: the shipped list only
+			return nil // no graph configured: the shipped catalogues only
 		}
 		cctx, cancel := context.WithTimeout(ctx, graphActorsTimeout)
 		defer cancel()
 		c, err := opts.global.connect(cctx)
 		if err != nil {
-			fmt.Fprintf(errOut, "extract: the graph is not reachable (%v); using the shipped threat-actor list\n", oneLine(err))
+			fmt.Fprintf(errOut, "extract: the graph is not reachable (%v); using the shipped catalogues\n", oneLine(err))
 			return nil
 		}
 		defer c.Close(context.Background())
 		client = c
 		ctx = cctx
 	}
-	names, err := client.EntityNames(ctx, extract.ActorLabel)
-	if err != nil {
-		fmt.Fprintf(errOut, "extract: could not read threat actors from the graph (%v); using the shipped list\n", oneLine(err))
-		return nil
-	}
-	out := make([]extract.ActorNames, len(names))
-	for i, n := range names {
-		out[i] = extract.ActorNames{Name: n.Name, Aliases: n.Aliases}
+	var out []extract.KnownEntity
+	for _, label := range extract.KnownLabels {
+		names, err := client.EntityNames(ctx, label)
+		if err != nil {
+			fmt.Fprintf(errOut, "extract: could not read %s entities from the graph (%v); using the shipped catalogues\n", label, oneLine(err))
+			return nil
+		}
+		for _, n := range names {
+			out = append(out, extract.KnownEntity{Label: label, Name: n.Name, Aliases: n.Aliases, ExternalID: n.ExternalID})
+		}
 	}
 	if len(out) > 0 {
-		fmt.Fprintf(errOut, "extract: %d threat actors from the graph added to the shipped list\n", len(out))
+		fmt.Fprintf(errOut, "extract: %d entities from the graph (threat actors, malware, tools, campaigns) added to the shipped catalogues\n", len(out))
 	}
 	return out
 }
@@ -346,8 +354,8 @@ func runEvalCorpus(ctx context.Context, opts *extractOptions) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	actors := opts.graphActors(ctx, nil, opts.global.io.ErrOut)
-	ev := extract.EvaluateCorpus(corpus, extract.Options{Actors: actors})
+	known := opts.graphKnown(ctx, nil, opts.global.io.ErrOut)
+	ev := extract.EvaluateCorpus(corpus, extract.Options{Known: known})
 	w := opts.global.io.Out
 	if opts.format == formatJSON {
 		return writeJSON(w, ev)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +61,7 @@ func TestExtractOffline(t *testing.T) {
 		{"load with Neo4j down", map[string]string{graph.EnvURI: "bolt://127.0.0.1:1", graph.EnvPassword: "x"},
 			[]string{"extract", seedText, "--load"}, exitUnavailable, nil, []string{"cannot reach Neo4j"}},
 		{"unreachable graph is only a note", map[string]string{graph.EnvURI: "bolt://127.0.0.1:1", graph.EnvPassword: "x"},
-			[]string{"extract", seedText}, exitOK, []string{"format: threatkg-article/1"}, []string{"not reachable", "shipped threat-actor list"}},
+			[]string{"extract", seedText}, exitOK, []string{"format: threatkg-article/1"}, []string{"not reachable", "shipped catalogues"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,11 +187,104 @@ func TestExtractLoadThenQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runCLI(t, env, "", "extract", story, "--format", "json")
-	if code != exitOK || !strings.Contains(out, `"type": "ThreatActor"`) || !strings.Contains(errOut, "threat actors from the graph") {
+	if code != exitOK || !strings.Contains(out, `"type": "ThreatActor"`) || !strings.Contains(errOut, "entities from the graph") {
 		t.Errorf("with the graph: exit %d, stderr %q, stdout %.400s", code, errOut, out)
 	}
 	code, out, _ = runCLI(t, env, "", "extract", story, "--format", "json", "--no-graph")
 	if code != exitOK || strings.Contains(out, `"type": "ThreatActor"`) {
 		t.Errorf("--no-graph still found the actor: %.400s", out)
+	}
+}
+
+// TestExtractSoftwareAndVulnerabilities: with ATT&CK loaded, a report that
+// names ATT&CK software and CVE ids drafts Malware or Tool and
+// Vulnerability entities with USES and EXPLOITS relations, which load; and
+// the APT41 release's defendants become APT41's members, next to
+// ATT&CK's profile of the group.
+func TestExtractSoftwareAndVulnerabilities(t *testing.T) {
+	c := graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	if code, _, errOut := runCLI(t, env, "", "load", "../../testdata/stix/attack/enterprise-attack-subset.json.gz"); code != exitOK {
+		t.Fatalf("load ATT&CK: exit %d: %s", code, errOut)
+	}
+	report := filepath.Join(t.TempDir(), "report.txt")
+	text := "APT40 exploits Pulse Secure flaw\n\nJuly 19, 2021\n\n" +
+		"The Chinese group APT40 used the BADFLICK and MURKYTOP malware against maritime companies. " +
+		"The attackers also exploited CVE-2019-11510 and deployed Cobalt Strike.\n"
+	if err := os.WriteFile(report, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, env, "", "extract", report, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("extract: exit %d: %s", code, errOut)
+	}
+	var d struct {
+		Entities []struct {
+			ID, Type, Name string
+		}
+		Relations []struct{ Type, From, To string }
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	typeOf := map[string]string{}
+	for _, e := range d.Entities {
+		typeOf[e.ID] = e.Type
+	}
+	rels := map[string]bool{}
+	for _, r := range d.Relations {
+		rels[r.Type+":"+typeOf[r.From]+"->"+typeOf[r.To]] = true
+	}
+	for _, want := range []string{"USES:ThreatActor->Malware", "EXPLOITS:ThreatActor->Vulnerability"} {
+		if !rels[want] {
+			t.Errorf("the draft lacks %s: %v", want, rels)
+		}
+	}
+	if code, _, errOut := runCLI(t, env, "", "extract", report, "--load"); code != exitOK {
+		t.Fatalf("extract --load: exit %d: %s", code, errOut)
+	}
+	// ATT&CK's Leviathan (APT40) now uses what the report says, with the
+	// report's quote, next to ATT&CK's own claims
+	sw := queryJSON(t, env, "actor-software", "--param", "actor=APT40")
+	found := map[string]bool{}
+	for _, r := range sw {
+		found[fmt.Sprint(r["software"])] = true
+	}
+	for _, want := range []string{"BADFLICK", "MURKYTOP", "Cobalt Strike"} {
+		if !found[want] {
+			t.Errorf("actor-software APT40 lacks %s: %v", want, found)
+		}
+	}
+	rows, err := c.Read(context.Background(),
+		"MATCH (:ThreatActor)-[r:EXPLOITS]->(v:Vulnerability {name: $cve}) RETURN count(r) AS n, collect(v.external_id)[0] AS id",
+		map[string]any{"cve": "CVE-2019-11510"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := rows.Records[0][0].(int64); n == 0 || rows.Records[0][1] != "CVE-2019-11510" {
+		t.Errorf("no EXPLOITS claim to CVE-2019-11510 with its CVE id in the graph: %v", rows.Records)
+	}
+
+	// The APT41 release: its five defendants are APT41's members.
+	args := []string{"extract", apt41Article + "/article.txt", "--load", "--publisher", "U.S. Department of Justice", "--date", "2020-09-16"}
+	if code, _, errOut := runCLI(t, env, "", args...); code != exitOK {
+		t.Fatalf("extract --load APT41: exit %d: %s", code, errOut)
+	}
+	profile := queryJSON(t, env, "actor-profile", "--param", "actor=APT41")
+	if len(profile) == 0 {
+		t.Fatal("no actor-profile for APT41")
+	}
+	members, _ := profile[0]["members"].([]any)
+	if len(members) < 5 {
+		t.Errorf("APT41 has %d members after the release is loaded, want its 5 defendants: %v", len(members), profile[0])
+	}
+	affiliated := 0
+	for _, r := range queryJSON(t, env, "charged-individuals") {
+		if r["affiliated_actor"] != nil && r["affiliated_actor"] != "" {
+			affiliated++
+		}
+	}
+	if affiliated == 0 {
+		t.Error("charged-individuals shows no affiliated actor for the APT41 defendants")
 	}
 }

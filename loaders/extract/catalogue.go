@@ -298,13 +298,17 @@ func (x *extractor) findCatalogueHits(i int) []catHit {
 // recogniseCatalogue records the catalogue names of sentence i that pass
 // their disambiguation rule; an ordinary word waits for a cue, a quote or
 // a name confirmed elsewhere in the text.
-func (x *extractor) recogniseCatalogue(i int) {
+//
+// The graph's entities (graph is true) are matched last, after every
+// pattern: a name the text's own patterns find keeps their evidence, so
+// that drafting a text again once its draft is loaded gives the same draft.
+func (x *extractor) recogniseCatalogue(i int, graph bool) {
 	for _, h := range x.catalogueHits(i) {
 		if x.overlaps(i, h.span) {
 			continue
 		}
 		e, rule, conf := x.chooseEntry(i, h)
-		if e == nil || e.label == labelOrg && x.orgOf[h.surface] != nil {
+		if e == nil || e.label == labelOrg && x.orgOf[h.surface] != nil || e.graph != graph {
 			continue // the organisations list knows it, with its parent
 		}
 		ent := x.catalogueEntity(e, h.span, rule, conf)
@@ -565,10 +569,10 @@ const ruleOrgCue = "organisation-by-cue"
 
 var (
 	orgName        = `([A-Z][\p{L}\p{N}&-]*(?: [A-Z0-9][\p{L}\p{N}&-]*){0,2})`
-	reOrgCueBefore = regexp.MustCompile(`\b(?:(?:researchers|analysts|experts|investigators|engineers|team|teams|colleagues|folks|partners) (?:at|from|of|with)|(?:(?:cyber ?)?security|threat intelligence|intelligence|antivirus|cybersecurity) (?:firms?|company|companies|vendors?|providers?|researchers)|according to) (?:the )?` + orgName + `\b`)
+	reOrgCueBefore = regexp.MustCompile(`\b(?:(?i:researchers|analysts|experts|investigators|engineers|team|teams|colleagues|folks|partners) (?:at|from|of|with)|(?:(?:cyber ?)?security|threat intelligence|intelligence|antivirus|cybersecurity) (?:firms?|company|companies|vendors?|providers?|researchers)|according to) (?:the )?` + orgName + `\b`)
 	reOrgCueAfter  = regexp.MustCompile(`\b` + orgName + `(?:’s|'s)? (?:researchers|analysts|(?:threat )?(?:research|intelligence) (?:team|unit|group)|security researchers|Threat Intelligence|Research Team|telemetry)\b`)
 	reOrgCueVerb   = regexp.MustCompile(`\b` + orgName + ` (?:has |have |had |also |first |recently )?(?:discovered|identified|observed|uncovered|detected|assessed|noticed|(?:has|have) (?:seen|tracked|observed))\b`)
-	orgCueWords    = []string{"discovered", "identified", "observed", "uncovered", "detected", "assessed", "noticed", "seen", "tracked", "researchers", "analysts", "experts", "investigators", "engineers", "team", "colleagues", "folks", "partners",
+	orgCueWords    = []string{"Researchers", "Analysts", "Experts", "discovered", "identified", "observed", "uncovered", "detected", "assessed", "noticed", "seen", "tracked", "researchers", "analysts", "experts", "investigators", "engineers", "team", "colleagues", "folks", "partners",
 		"firm", "compan", "vendor", "provider", "according to", "Threat Intelligence", "Research Team", "telemetry"}
 )
 
@@ -582,7 +586,15 @@ func (x *extractor) recogniseOrgCues(i int) {
 		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
 			sp := span{s.start + m[2], s.start + m[3]}
+			// "Additionally Intel 471": a sentence's adverb is no part of it
+			for strings.Contains(name, " ") && strings.HasSuffix(strings.Fields(name)[0], "ly") {
+				k := strings.Index(name, " ") + 1
+				name, sp.start = name[k:], sp.start+k
+			}
 			first := strings.Fields(name)[0]
+			if strings.HasSuffix(first, "ly") {
+				continue
+			}
 			if x.overlaps(i, sp) || notNameWords[first] || x.stateOf[name] != nil || x.stateOf[first] != nil || x.actorOf[name] != nil ||
 				len(x.cat.exact[name]) > 0 && x.cat.exact[name][0].label != labelOrg || x.commonNoun(name, sp.start) {
 				continue

@@ -64,6 +64,10 @@ const (
 // from a graph.
 const ActorLabel = labelActor
 
+// KnownLabels are the labels whose entities a configured graph adds to the
+// catalogue (Options.Known): what a report names and a catalogue may lack.
+var KnownLabels = []string{labelActor, labelMalware, labelTool, labelCampaign}
+
 // Options tunes an extraction.
 type Options struct {
 	// Actors adds threat-actor names (e.g. a graph's ATT&CK groups) to the

@@ -251,7 +251,7 @@ func (x *extractor) recognise(i int) {
 	// Names the field's catalogues know, and the shapes of names they
 	// do not (vendors' naming schemes, CVE ids, technique ids).
 	x.recogniseShapes(i)
-	x.recogniseCatalogue(i)
+	x.recogniseCatalogue(i, false)
 
 	// Campaigns with a name of their own.
 	if hasAny(sent, "Conspiracy", "Campaign", "Operation") {
@@ -413,6 +413,7 @@ func (x *extractor) recognise(i int) {
 	x.acronyms(i)
 	x.recogniseSectors(i)
 	x.recogniseLegalActions(i)
+	x.recogniseCatalogue(i, true)
 	x.sortMentions(i)
 }
 

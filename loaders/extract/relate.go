@@ -9,30 +9,31 @@ import (
 
 // Relation rule names.
 const (
-	ruleRelAffiliated  = "affiliation-verb"
-	ruleRelAttributed  = "on-behalf-of"
-	ruleRelSponsored   = "state-sponsored-actor"
-	ruleRelConducted   = "participated-in-campaign"
-	ruleRelTargeted    = "attack-verb"
-	ruleRelViolated    = "violates-agreement"
-	ruleRelPartyTo     = "agreement-between"
-	ruleRelCondemned   = "condemnation-verb"
-	ruleRelWorksFor    = "title-at-organisation"
-	ruleRelRoleOrg     = "role-implies-organisation"
-	ruleRelPartOf      = "organisation-structure"
-	ruleRelParent      = "agency-gazetteer-parent"
-	ruleRelSectorOf    = "organisation-in-sector"
-	ruleRelFrontOf     = "front-company-of"
-	ruleRelStateAgency = "agency-named-after-state"
-	ruleRelLocated     = "located-in"
-	ruleRelNational    = "nationals-of"
-	ruleRelCharged     = "charged-in"
-	ruleRelBrought     = "brought-by"
-	ruleRelAnnounced   = "announced"
-	ruleRelGoverns     = "government-of-country"
-	ruleRelReported    = "reported-by"
-	ruleRelDiscovered  = "discovered-by"
-	ruleRelNationality = "actor-nationality"
+	ruleRelAffiliated      = "affiliation-verb"
+	ruleRelAttributed      = "on-behalf-of"
+	ruleRelSponsored       = "state-sponsored-actor"
+	ruleRelConducted       = "participated-in-campaign"
+	ruleRelTargeted        = "attack-verb"
+	ruleRelViolated        = "violates-agreement"
+	ruleRelPartyTo         = "agreement-between"
+	ruleRelCondemned       = "condemnation-verb"
+	ruleRelWorksFor        = "title-at-organisation"
+	ruleRelRoleOrg         = "role-implies-organisation"
+	ruleRelPartOf          = "organisation-structure"
+	ruleRelParent          = "agency-gazetteer-parent"
+	ruleRelSectorOf        = "organisation-in-sector"
+	ruleRelFrontOf         = "front-company-of"
+	ruleRelStateAgency     = "agency-named-after-state"
+	ruleRelLocated         = "located-in"
+	ruleRelNational        = "nationals-of"
+	ruleRelCharged         = "charged-in"
+	ruleRelBrought         = "brought-by"
+	ruleRelAnnounced       = "announced"
+	ruleRelGoverns         = "government-of-country"
+	ruleRelReported        = "reported-by"
+	ruleRelDiscovered      = "discovered-by"
+	ruleRelNationality     = "actor-nationality"
+	ruleRelDefendantsActor = "defendants-are-the-actor"
 )
 
 var (
@@ -948,6 +949,63 @@ func (x *extractor) asCountry(e *entity) *entity {
 
 // documentRelations: what follows from the whole draft: charged people,
 // agencies' parents, governments of countries, organisations' sectors.
+// reDefendantsActor: a sentence that says the charged people are an
+// actor: "defendants, including “APT41” actors", "the intrusions, which
+// researchers have tracked using the threat labels “APT41” ...", "the
+// hackers, known as APT10".
+var (
+	reDefendantsActor = regexp.MustCompile(`(?i)\b(?:defendants?|hackers|conspirators|intrusions|actors)\b[^.;]{0,80}?\b(?:including|tracked|threat labels?|known as|dubbed|called|members of|part of)\b`)
+	reIncludingActors = regexp.MustCompile(`(?i)\bincluding [“"]?[^”"]{2,40}[”"]? (?:actors|hackers|members)\b`)
+)
+
+// defendantsAreTheActor: where the text says its defendants (or their
+// intrusions) are a threat actor, everyone a legal action of the text
+// charges is AFFILIATED_WITH that actor.
+func (x *extractor) defendantsAreTheActor() {
+	var charged []*entity
+	seen := map[*entity]bool{}
+	for _, e := range x.order {
+		if e.label == labelLegalAction {
+			for _, p := range e.charged {
+				if p.label == labelPerson && !seen[p] {
+					seen[p] = true
+					charged = append(charged, p)
+				}
+			}
+		}
+	}
+	if len(charged) == 0 {
+		return
+	}
+	for i, s := range x.sents {
+		sent := x.text[s.start:s.end]
+		if !hasAny(sent, "efendant", "ackers", "onspirator", "ntrusions", "ctors", "EFENDANT", "CTORS") {
+			continue
+		}
+		loc := reDefendantsActor.FindStringIndex(sent)
+		if loc == nil {
+			loc = reIncludingActors.FindStringIndex(sent)
+		}
+		if loc == nil {
+			continue
+		}
+		var actor *mention
+		for k, m := range x.perSent[i] {
+			if m.ent.label == labelActor && m.start >= s.start+loc[0] {
+				actor = &x.perSent[i][k]
+				break
+			}
+		}
+		if actor == nil {
+			continue
+		}
+		for _, p := range charged {
+			x.addRel(relAffiliated, p, actor.ent, x.evidence(i, span{s.start + loc[0], actor.end}), ruleRelDefendantsActor, 0.65)
+		}
+		return // the first such sentence says it
+	}
+}
+
 func (x *extractor) documentRelations() {
 	x.addCondemnations()
 	firstSentence := map[*entity]int{}
@@ -972,6 +1030,7 @@ func (x *extractor) documentRelations() {
 			}
 		}
 	}
+	x.defendantsAreTheActor()
 	for _, e := range append([]*entity{}, x.order...) {
 		if e.label == labelOrg && e.parent != "" && (e.count > 0 || e.rule == ruleImplied) {
 			if p := x.ensureParent(e); p != nil {
