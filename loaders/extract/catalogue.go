@@ -24,12 +24,12 @@ type catEntry struct {
 	label   string
 	name    string
 	aliases []string
-	ids     []string // "attack:G0045", "misp:<uuid>"
-	country string   // ISO alpha-2: an actor's sponsor, an agency's state
-	kind    string   // an organisation's kind
+	ids     []string        // "attack:G0045", "misp:<uuid>"
+	country string          // ISO alpha-2: an actor's sponsor, an agency's state
+	kind    string          // an organisation's kind
 	common  map[string]bool // ordinary words: they need context
 	plain   map[string]bool // made of ordinary words: matched only as written
-	graph   bool // from the configured graph
+	graph   bool            // from the configured graph
 }
 
 // externalID is the id the draft carries: ATT&CK's, else the first.

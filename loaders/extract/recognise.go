@@ -3,11 +3,11 @@ package extract
 import (
 	"regexp"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )

@@ -14,7 +14,7 @@ const (
 )
 
 var (
-	reUse = regexp.MustCompile(`\b(?:us(?:es|ed|ing)|deploy(?:s|ed|ing)|leverag(?:es|ed|ing)|dropp(?:ed|ing)|drops|deliver(?:s|ed|ing)|distribut(?:es|ed|ing)|install(?:s|ed|ing)|employ(?:s|ed|ing)|reli(?:es|ed) on|relying on|spread(?:s|ing)?|download(?:s|ed|ing)|execut(?:es|ed|ing)|ran|runs|(?:arsenal|toolset|toolkit|tooling) (?:includes|included|of))\b`)
+	reUse    = regexp.MustCompile(`\b(?:us(?:es|ed|ing)|deploy(?:s|ed|ing)|leverag(?:es|ed|ing)|dropp(?:ed|ing)|drops|deliver(?:s|ed|ing)|distribut(?:es|ed|ing)|install(?:s|ed|ing)|employ(?:s|ed|ing)|reli(?:es|ed) on|relying on|spread(?:s|ing)?|download(?:s|ed|ing)|execut(?:es|ed|ing)|ran|runs|(?:arsenal|toolset|toolkit|tooling) (?:includes|included|of))\b`)
 	useWords = []string{"use", "using", "deploy", "leverag", "dropp", "drops", "deliver", "distribut", "install", "employ", "relie", "relying",
 		"spread", "download", "execut", "ran ", "runs", "arsenal", "toolset", "toolkit", "tooling"}
 	// "X, a backdoor used by Y", "X, which is used by Y"
