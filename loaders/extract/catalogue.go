@@ -56,6 +56,7 @@ type catalogue struct {
 	// countries, regions and sectors
 	countries []catCountry
 	regions   []string
+	regionOf  map[string]string // name or adjective -> region
 	sectors   []sectorEntry
 	techByID  map[string]string
 }
@@ -111,8 +112,13 @@ var loadCatalogue = sync.OnceValue(func() *catalogue {
 		c.countries = append(c.countries, catCountry{iso2: field(r, 0), name: field(r, 1), other: splitBar(field(r, 2)),
 			demonyms: splitBar(field(r, 3)), capital: field(r, 4), region: field(r, 5)})
 	}
+	c.regionOf = map[string]string{}
 	for _, r := range rows("regions.tsv") {
 		c.regions = append(c.regions, field(r, 0))
+		c.regionOf[field(r, 0)] = field(r, 0)
+		if adj := field(r, 1); adj != "" {
+			c.regionOf[adj] = field(r, 0)
+		}
 	}
 	for _, r := range rows("sectors.tsv") {
 		c.sectors = append(c.sectors, sectorEntry{name: field(r, 0), words: splitBar(field(r, 1))})
@@ -173,7 +179,7 @@ func (c *catalogue) withGraph(known []KnownEntity) *catalogue {
 	if len(known) == 0 {
 		return c
 	}
-	g := &catalogue{countries: c.countries, regions: c.regions, sectors: c.sectors, techByID: c.techByID}
+	g := &catalogue{countries: c.countries, regions: c.regions, regionOf: c.regionOf, sectors: c.sectors, techByID: c.techByID}
 	g.exact, g.folded = map[string][]*catEntry{}, map[string][]*catEntry{}
 	for k, v := range c.exact {
 		g.exact[k] = v
@@ -469,65 +475,6 @@ var (
 	reTechniqueID = regexp.MustCompile(`\bT1\d{3}(?:\.\d{3})?\b`)
 )
 
-// schemeName normalises a naming-scheme match: "APT 40" is APT40.
-func schemeName(s string) string {
-	for _, p := range []string{"APT", "TA", "UNC", "FIN"} {
-		if strings.HasPrefix(s, p) {
-			return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
-		}
-	}
-	return s
-}
-
-func (x *extractor) recogniseShapes(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
-	if hasAny(sent, "CVE-") {
-		for _, m := range reCVE.FindAllStringIndex(sent, -1) {
-			id := sent[m[0]:m[1]]
-			e := x.entity(labelVuln, id, at(m[0], m[1]), ruleCVE, 0.95)
-			e.props["external_id"] = id
-			x.mention(i, at(m[0], m[1]), e)
-		}
-	}
-	if hasAny(sent, "T1") {
-		for _, m := range reTechniqueID.FindAllStringIndex(sent, -1) {
-			id := sent[m[0]:m[1]]
-			name := x.cat.techByID[id]
-			if name == "" || x.overlaps(i, at(m[0], m[1])) {
-				continue
-			}
-			e := x.entity(labelTechnique, name, at(m[0], m[1]), ruleTechniqueID, 0.9)
-			e.props["external_id"] = id
-			x.mention(i, at(m[0], m[1]), e)
-		}
-	}
-	var schemes [][]int
-	if hasAny(sent, numberedWords...) && strings.ContainsAny(sent, "0123456789") {
-		schemes = reActorNumbered.FindAllStringIndex(sent, -1)
-	}
-	if hasAny(sent, familyWords...) {
-		schemes = append(schemes, reActorFamily.FindAllStringIndex(sent, -1)...)
-	}
-	for _, m := range schemes {
-		sp := at(m[0], m[1])
-		if x.overlaps(i, sp) {
-			continue
-		}
-		name := schemeName(sent[m[0]:m[1]])
-		if hit := x.cat.exact[name]; len(hit) > 0 && hit[0].label == labelActor {
-			e := x.catalogueEntity(hit[0], sp, ruleCatalogue[labelActor], 0.85)
-			x.mention(i, sp, e)
-			e.addAlias(x.text[sp.start:sp.end])
-			continue
-		}
-		e := x.actorEntity(name, sp, ruleActorScheme, 0.8)
-		x.mention(i, sp, e)
-		e.addAlias(x.text[sp.start:sp.end])
-	}
-}
-
 // Rule names of the catalogue and name-shape rules.
 var ruleCatalogue = map[string]string{
 	labelActor: "catalogue-actor", labelMalware: "catalogue-malware", labelTool: "catalogue-tool",
@@ -545,22 +492,26 @@ const (
 
 const ruleRegion = "region-gazetteer"
 
-var regionDict = sync.OnceValue(func() *dict { return newDict(loadCatalogue().regions) })
-
-// recogniseRegions finds the world's regions ("the Middle East",
-// "Southeast Asia") as places.
-func (x *extractor) recogniseRegions(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	for _, m := range regionDict().FindAllStringSubmatchIndex(sent, -1) {
-		sp := span{s.start + m[0], s.start + m[1]}
-		if x.overlaps(i, sp) {
-			continue
-		}
-		e := x.entity(labelRegion, sent[m[0]:m[1]], sp, ruleRegion, 0.8)
-		x.mention(i, sp, e)
+// ordinaryWords is SCOWL's list of lower-case English words (generated).
+var ordinaryWords = sync.OnceValue(func() map[string]bool {
+	data, err := catalogueFS.ReadFile("catalogue/words.tsv")
+	if err != nil {
+		panic(err) // embedded: cannot happen
 	}
-}
+	m := make(map[string]bool, 70000)
+	for _, r := range tsvRows(string(data)) {
+		m[r[0]] = true
+	}
+	return m
+})
+
+var regionDict = sync.OnceValue(func() *dict {
+	var names []string
+	for n := range loadCatalogue().regionOf {
+		names = append(names, n)
+	}
+	return newDict(names)
+})
 
 // Organisations by what CTI prose says of them: "researchers at X", "X
 // researchers observed", "security firm X", "X's threat intelligence
@@ -575,35 +526,3 @@ var (
 	orgCueWords    = []string{"Researchers", "Analysts", "Experts", "discovered", "identified", "observed", "uncovered", "detected", "assessed", "noticed", "seen", "tracked", "researchers", "analysts", "experts", "investigators", "engineers", "team", "colleagues", "folks", "partners",
 		"firm", "compan", "vendor", "provider", "according to", "Threat Intelligence", "Research Team", "telemetry"}
 )
-
-func (x *extractor) recogniseOrgCues(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	if !hasAny(sent, orgCueWords...) {
-		return
-	}
-	for _, re := range []*regexp.Regexp{reOrgCueBefore, reOrgCueAfter, reOrgCueVerb} {
-		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
-			name := sent[m[2]:m[3]]
-			sp := span{s.start + m[2], s.start + m[3]}
-			// "Additionally Intel 471": a sentence's adverb is no part of it
-			for strings.Contains(name, " ") && strings.HasSuffix(strings.Fields(name)[0], "ly") {
-				k := strings.Index(name, " ") + 1
-				name, sp.start = name[k:], sp.start+k
-			}
-			first := strings.Fields(name)[0]
-			if strings.HasSuffix(first, "ly") {
-				continue
-			}
-			if x.overlaps(i, sp) || notNameWords[first] || x.stateOf[name] != nil || x.stateOf[first] != nil || x.actorOf[name] != nil ||
-				len(x.cat.exact[name]) > 0 && x.cat.exact[name][0].label != labelOrg || x.commonNoun(name, sp.start) {
-				continue
-			}
-			e := x.entity(labelOrg, name, span{s.start + m[0], s.start + m[1]}, ruleOrgCue, 0.6)
-			if e.kind == "" {
-				e.kind = "company"
-			}
-			x.mention(i, sp, e)
-		}
-	}
-}

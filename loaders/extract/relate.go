@@ -3,7 +3,6 @@ package extract
 import (
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -85,21 +84,6 @@ var (
 	attackWords  = []string{"crippl", "disrupt", "sabotag", "wiped", "hack", "stole", "steal", "target", "infiltrat", "compromis", "breach", "attack", "intrusion", "affecting", "spied", "ictim"}
 	condemnWords = []string{"ondemn", "enounc", "call", "Call", "speak", "spoke", "accountable", "shameful", "irresponsibl", "threat", "rebuk", "critici", "reckless", "unacceptable", "unconscionable"}
 )
-
-// attackTrigger is the first attack verb of a sentence: "hacking" as in
-// "a hacking team" is an adjective, not an attack.
-func (x *extractor) attackTrigger(sent string) []int {
-	if !hasAny(sent, attackWords...) {
-		return nil
-	}
-	for _, loc := range reAttack.FindAllStringIndex(sent, -1) {
-		if reNotAnAttack.MatchString(sent[loc[0]:]) {
-			continue
-		}
-		return loc
-	}
-	return nil
-}
 
 var reNotAnAttack = regexp.MustCompile(`^(?:hacking|targeting|attack) (?:team|group|unit|crew|operations?|campaigns?|efforts?|tools?|infrastructure|activit(?:y|ies)|conspiracy|schemes?|techniques?|methods?)\b`)
 
@@ -375,294 +359,43 @@ func (x *extractor) indexQuotes() {
 	}
 }
 
-// relate applies the relation rules to sentence i.
+// clause is what the relation rules of a sentence share: the sentence,
+// where its main clause ends ("..., according to X" is not the object),
+// the actor the text names most, and the test for a generic subject
+// ("they", "the group").
+type clause struct {
+	i     int
+	s     sentence
+	sent  string
+	main  *entity
+	limit int
+	x     *extractor
+}
+
+func (c clause) abs(loc []int) span { return span{c.s.start + loc[0], c.s.start + loc[1]} }
+
+func (c clause) generic(end int) bool { return reGeneric.MatchString(c.x.text[c.s.start:end]) }
+
+// relate applies the relation rules to sentence i, by family (the
+// relate*.go files).
 func (x *extractor) relate(i int) {
 	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	abs := func(loc []int) span { return span{s.start + loc[0], s.start + loc[1]} }
-	main := x.main
-	limit := s.end
-	if loc := findIf(reClauseEnd, sent, ", according", ", said", "reported", ";"); loc != nil {
-		limit = s.start + loc[0]
+	c := clause{i: i, s: s, sent: x.text[s.start:s.end], main: x.main, limit: s.end, x: x}
+	if loc := findIf(reClauseEnd, c.sent, ", according", ", said", "reported", ";"); loc != nil {
+		c.limit = s.start + loc[0]
 	}
-	generic := func(end int) bool {
-		return reGeneric.MatchString(x.text[s.start:end])
-	}
-	x.relateSoftware(i, limit, generic)
+	x.relateSoftware(i, c.limit, c.generic)
 
-	// AFFILIATED_WITH: "Zhu and Zhang collaborated with APT10".
-	for _, loc := range findAllIf(reAffiliation, sent, "leader of", "head of", "founder of", "administrator of", "ringleader of", "boss of", "collaborated", "worked", "member", "belong", "affairs", "through", "working for", "works for", "employee", "associated", "affiliated", "operative") {
-		t := abs(loc)
-		subjects := ents(x.before(i, t.start, labelPerson))
-		if len(subjects) == 0 && generic(t.start) {
-			subjects = x.defendants(i)
-		}
-		objects := x.after(i, t.end, s.end, labelActor, labelOrg)
-		if len(objects) == 0 {
-			continue
-		}
-		for _, sub := range subjects {
-			x.addRel(relAffiliated, sub, objects[0].ent, x.evidence(i, t, objects[0].span), ruleRelAffiliated, 0.7)
-		}
-	}
-
-	// ATTRIBUTED_TO: "the group acted on behalf of X", "China's state-sponsored APT10".
-	for _, loc := range findAllIf(reOnBehalf, sent, "behalf", "sponsored by", "backed by", "directed by", "direction of", "service of", "acting for", "acted for", "working for", "tasked by", "attributed", "controlled by", "operated by", "run by", "unit of", "part of", "linked to", "tied to") {
-		t := abs(loc)
-		subjects := ents(x.before(i, t.start, labelActor, labelCampaign))
-		if len(subjects) == 0 && main != nil && (generic(t.start) || reGenericEvent.MatchString(x.text[s.start:t.start])) {
-			subjects = []*entity{main}
-		}
-		objects := x.after(i, t.end, s.end, labelGovernment, labelOrg)
-		if len(objects) == 0 {
-			continue
-		}
-		targets := []*entity{objects[0].ent}
-		// "X, a service of the Government of Y": Y too
-		for _, m := range x.allAfter(i, objects[0].end, s.end, labelGovernment) {
-			if reServiceOf.MatchString(x.text[objects[0].end:m.start]) || objects[0].ent.label == labelOrg {
-				targets = append(targets, m.ent)
-				break
-			}
-		}
-		for _, sub := range subjects {
-			for _, to := range targets {
-				x.addRel(relAttributed, sub, to, x.evidence(i, t, objects[0].span), ruleRelAttributed, 0.7)
-			}
-		}
-	}
-	for k, m := range x.perSent[i] {
-		// "the Chinese group APT40", "Iranian threat actor TA453", "the
-		// China-based APT41": the actor's country
-		if m.ent.label == labelCountry && k+1 < len(x.perSent[i]) {
-			next := x.perSent[i][k+1]
-			gap := x.text[m.end:next.start]
-			if next.ent.label == labelActor && (reNationalityGap.MatchString(gap) || m.ent.st != nil && slices.Contains(m.ent.st.demonyms, x.text[m.start:m.end]) && reActorKind.MatchString(gap)) {
-				x.addRel(relAttributed, next.ent, m.ent, span{m.start, next.end}, ruleRelNationality, 0.7)
-			}
-			continue
-		}
-		if m.ent.label != labelGovernment {
-			continue
-		}
-		rest := x.text[m.end:s.end]
-		if loc := reSponsored.FindStringIndex(rest); loc != nil && k+1 < len(x.perSent[i]) {
-			next := x.perSent[i][k+1]
-			if next.ent.label == labelActor && reActorNoun.MatchString(x.text[m.end+loc[1]:next.start]) {
-				x.addRel(relAttributed, next.ent, m.ent, span{m.start, next.end}, ruleRelSponsored, 0.8)
-			}
-		}
-	}
-
-	// CONDUCTED: "Zhang and Tan participated in a 'Video Game Conspiracy'".
-	for _, loc := range findAllIf(reParticipate, sent, "participat", "conducted", "carried out", "launched", "ran ", "behind", "responsible for") {
-		t := abs(loc)
-		objects := x.after(i, t.end, s.end, labelCampaign)
-		if len(objects) == 0 || objects[0].start-t.end > 40 {
-			continue
-		}
-		subjects := ents(x.before(i, t.start, labelPerson, labelActor))
-		if len(subjects) == 0 && generic(t.start) {
-			subjects = x.defendants(i)
-		}
-		for _, sub := range subjects {
-			x.addRel(relConducted, sub, objects[0].ent, x.evidence(i, t, objects[0].span), ruleRelConducted, 0.7)
-		}
-	}
-
-	// TARGETED: "the defendants hacked X", "intrusions affecting ... in A, B".
-	if loc := x.pre[i].attack; loc != nil {
-		x.attackAt[i] = true
-		t := abs(loc)
-		subjects := ents(x.before(i, t.start, labelActor, labelCampaign, labelPerson))
-		if len(subjects) == 0 && main != nil && (generic(t.start) || !strings.Contains(x.text[s.start:t.start], " ")) {
-			subjects = []*entity{main}
-		}
-		if len(subjects) == 0 && main != nil && generic(s.end) {
-			subjects = []*entity{main}
-		}
-		for _, obj := range x.allAfter(i, t.end, limit, labelOrg, labelSector, labelCountry) {
-			if obj.ent.label == labelCountry && reCompanyCue.MatchString(x.text[obj.end:s.end]) {
-				continue // "Unitronics, an Israeli company": where the company is, not a victim
-			}
-			if obj.ent.label == labelOrg && (obj.ent.kind == "agency" || obj.ent.kind == "intelligence" || obj.ent.kind == "news-outlet" || obj.ent.kind == "court") {
-				continue
-			}
-			for _, sub := range subjects {
-				x.addRel(relTargeted, sub, obj.ent, x.evidence(i, t, obj.span), ruleRelTargeted, 0.6)
-			}
-		}
-	}
-
-	// VIOLATED: "the APT10 hack violates the 2015 Cyber Agreement".
-	for _, loc := range findAllIf(reViolation, sent, "violat", "breach", "contraven") {
-		t := abs(loc)
-		objects := x.after(i, t.end, s.end, labelAgreement)
-		if len(objects) == 0 {
-			continue
-		}
-		var subjects []*entity
-		for _, m := range x.perSent[i] {
-			if m.end <= t.start && hasLabel(m.ent, []string{labelActor, labelGovernment, labelCampaign}) {
-				subjects = append(subjects, m.ent)
-			}
-		}
-		if len(subjects) == 0 && main != nil && generic(t.start) {
-			subjects = []*entity{main}
-		}
-		for _, sub := range subjects {
-			x.addRel(relViolated, sub, objects[0].ent, x.evidence(i, t, objects[0].span), ruleRelViolated, 0.75)
-		}
-	}
-
-	// PARTY_TO: "the Agreement made between the U.S. and China", "which X signed".
-	for k, m := range x.perSent[i] {
-		if m.ent.label != labelAgreement {
-			continue
-		}
-		rest := x.text[m.end:s.end]
-		if loc := reBetween.FindStringIndex(rest); loc != nil {
-			for _, p := range x.after(i, m.end+loc[1], s.end, labelGovernment, labelCountry) {
-				x.addRel(relPartyTo, x.asGovernment(p.ent), m.ent, x.evidence(i, m.span, p.span), ruleRelPartyTo, 0.75)
-			}
-		}
-		if k+1 < len(x.perSent[i]) {
-			next := x.perSent[i][k+1]
-			gap := x.text[m.end:next.start]
-			if (next.ent.label == labelGovernment || next.ent.label == labelCountry) && reSigned.MatchString(strings.TrimLeft(gap, ", ")) && strings.HasPrefix(x.text[next.end:s.end], " signed") {
-				x.addRel(relPartyTo, x.asGovernment(next.ent), m.ent, x.evidence(i, m.span, next.span), ruleRelPartyTo, 0.7)
-			}
-		}
-	}
-
-	// CONDEMNED: "Leaders from A, B and C are expected to speak out",
-	// "We condemn the Government of X" (a verb: its subject condemns);
-	// "“Russia's behaviour is irresponsible,” said X" (a judgement: the
-	// speaker condemns the state it names).
-	for _, loc := range findAllIf(reCondemn, sent, condemnWords...) {
-		t := abs(loc)
-		quoted := x.inQuote(i, t.start)
-		judgement := reJudgement.MatchString(sent[loc[0]:loc[1]])
-		var subjects []*entity
-		if !judgement {
-			subjects = ents(x.before(i, t.start, labelGovernment, labelPerson, labelOrg))
-		}
-		if quoted {
-			// inside a quote, only a government named in it speaks for itself
-			var govs []*entity
-			for _, sub := range subjects {
-				if sub.label == labelGovernment {
-					govs = append(govs, sub)
-				}
-			}
-			subjects = govs
-			if len(subjects) == 0 {
-				subjects = x.speakers[s.para]
-			}
-		}
-		if len(subjects) == 0 {
-			continue
-		}
-		var object *entity
-		if judgement {
-			// the state or actor the judgement is about: "Russia's
-			// behaviour is irresponsible"
-			for _, m := range x.perSent[i] {
-				if (m.ent.label == labelGovernment || m.ent.label == labelActor) && !slices.Contains(subjects, m.ent) &&
-					(m.ent == x.accusedState() || rePossessiveAfter.MatchString(x.text[m.end:s.end])) {
-					object = m.ent
-					break
-				}
-			}
-		} else {
-			// the first state or actor after the verb that is not a victim
-			// ("... campaign by Russia against Germany")
-			clauseEnd := s.end
-			if loc := reClauseBreak.FindStringIndex(x.text[t.end:s.end]); loc != nil {
-				clauseEnd = t.end + loc[0]
-			}
-			for _, m := range x.allAfter(i, t.end, clauseEnd, labelGovernment, labelActor) {
-				if !reVictimBefore.MatchString(tail(x.text[s.start:m.start], 14)) && !slices.Contains(subjects, m.ent) {
-					object = m.ent
-					break
-				}
-			}
-		}
-		status := "made"
-		if reExpected.MatchString(x.text[s.start:t.start]) {
-			status = "expected"
-		}
-		// without an object in the sentence, the accused state, known once
-		// every sentence is read
-		x.condemnations = append(x.condemnations, condemnation{subjects: subjects, object: object, evidence: x.evidence(i, t), status: status})
-	}
-
+	x.relateAffiliation(c)
+	x.relateAttribution(c)
+	x.relateConducted(c)
+	x.relateTargeted(c)
+	x.relateAgreements(c)
+	x.relateCondemned(c)
 	x.relateOrganisations(i)
 	x.relateLocations(i)
 
-	// ANNOUNCED: "Rosenstein announced charges against ...".
-	if loc := findIf(reAnnounced, sent, "announc"); loc != nil {
-		t := abs(loc)
-		subs := x.before(i, t.start, labelPerson, labelOrg, labelGovernment)
-		for _, a := range x.actionsIn(i) {
-			if a.first > t.start {
-				for _, sub := range subs {
-					x.addRel(relAnnounced, sub.ent, a, x.evidence(i, sub.span, t), ruleRelAnnounced, 0.7)
-				}
-			}
-		}
-	}
-	// REPORTED and DISCOVERED.
-	if loc := findIf(reReported, sent, "reported"); loc != nil {
-		for _, m := range x.perSent[i] {
-			if m.ent.kind == "news-outlet" {
-				for _, o := range x.perSent[i] {
-					if hasLabel(o.ent, []string{labelCampaign, labelLegalAction, labelActor}) {
-						x.addRel(relReported, m.ent, o.ent, x.evidence(i, m.span, o.span), ruleRelReported, 0.6)
-					}
-				}
-			}
-		}
-	}
-	if loc := findIf(reDiscovered, sent, "discover"); loc != nil {
-		t := abs(loc)
-		for _, sub := range x.before(i, t.start, labelOrg, labelPerson) {
-			for _, o := range x.allAfter(i, t.end, s.end, labelCampaign, labelActor) {
-				x.addRel(relDiscovered, sub.ent, o.ent, x.evidence(i, sub.span, o.span), ruleRelDiscovered, 0.6)
-			}
-		}
-	}
-
-	// BROUGHT_BY: "OFAC sanctioned X": the sanctioning agency or government.
-	if loc := findIf(reSanctionedVerb, sent, "sanctioned", "designated"); loc != nil {
-		t := abs(loc)
-		subs := x.before(i, t.start, labelOrg, labelGovernment)
-		for _, a := range x.actionsIn(i) {
-			if a.props["kind"] == "sanction" && a.first >= t.start {
-				for _, sub := range subs {
-					x.addRel(relBroughtBy, a, sub.ent, x.evidence(i, sub.span, t), ruleRelBrought, 0.65)
-				}
-			}
-		}
-	}
-	// BROUGHT_BY: "the Justice Department unsealed an indictment".
-	if loc := findIf(reBrings, sent, "unsealed", "filed", "brought", "returned", "issued"); loc != nil {
-		t := abs(loc)
-		subs := x.before(i, t.start, labelOrg, labelGovernment)
-		for _, a := range x.actionsIn(i) {
-			if a.first > t.start && len(subs) > 0 {
-				x.addRel(relBroughtBy, a, subs[len(subs)-1].ent, x.evidence(i, subs[len(subs)-1].span, t), ruleRelBrought, 0.6)
-			}
-		}
-	}
-	// BROUGHT_BY: the agency named in the sentence of the charges.
-	for _, a := range x.actionsIn(i) {
-		for _, m := range x.perSent[i] {
-			if m.ent.label == labelOrg && (m.ent.kind == "agency" || m.ent.kind == "court") && strings.Contains(sent, "according to") {
-				x.addRel(relBroughtBy, a, m.ent, x.evidence(i, m.span), ruleRelBrought, 0.6)
-			}
-		}
-	}
+	x.relateLegal(c)
 }
 
 type condemnation struct {
@@ -670,25 +403,6 @@ type condemnation struct {
 	object   *entity // nil: the accused state
 	evidence span
 	status   string
-}
-
-// addCondemnations adds the condemnations found, in text order, once the
-// accused state is known.
-func (x *extractor) addCondemnations() {
-	for _, c := range x.condemnations {
-		object := c.object
-		if object == nil {
-			object = x.accusedState()
-		}
-		for _, sub := range c.subjects {
-			if sub == object {
-				continue
-			}
-			if r := x.addRel(relCondemned, sub, object, c.evidence, ruleRelCondemned, 0.65); r != nil && r.props == nil {
-				r.props = map[string]any{"status": c.status}
-			}
-		}
-	}
 }
 
 // asGovernment turns a Country entity into the Government of the same state
@@ -705,248 +419,6 @@ func (x *extractor) asGovernment(e *entity) *entity {
 	return g
 }
 
-// relateOrganisations: who works where, and which organisation is part of
-// which.
-func (x *extractor) relateOrganisations(i int) {
-	s := x.sents[i]
-	ms := x.perSent[i]
-	for k, m := range ms {
-		// organisation structure between neighbours
-		if k+1 < len(ms) {
-			n := ms[k+1]
-			gap := x.text[m.end:n.start]
-			a, b := m.ent, n.ent
-			if (a.label == labelOrg || a.label == labelGovernment) && b.label == labelOrg {
-				switch {
-				case rePossessive.MatchString(gap), reAdjacent.MatchString(gap) && a.label == labelOrg:
-					x.addRel(relPartOf, b, a, span{m.start, n.end}, ruleRelPartOf, 0.7)
-				}
-			}
-			if a.label == labelOrg && (b.label == labelOrg || b.label == labelGovernment) {
-				if reOfThe.MatchString(gap) || reServiceOf.MatchString(gap) {
-					x.addRel(relPartOf, a, b, span{m.start, n.end}, ruleRelPartOf, 0.7)
-				}
-				if reFrontOf.MatchString(gap) {
-					x.addRel(relAffiliated, a, b, span{m.start, n.end}, ruleRelFrontOf, 0.65)
-				}
-			}
-			if (a.label == labelOrg || a.label == labelGovernment) && reIncluding.MatchString(gap) {
-				from := n.start
-				if n.ent == a && k+2 < len(ms) && rePossessive.MatchString(x.text[n.end:ms[k+2].start]) {
-					from = ms[k+2].start // "Microsoft, including Microsoft's X"
-				}
-				for _, c := range x.after(i, from, s.end, labelOrg) {
-					x.addRel(relPartOf, c.ent, a, span{m.start, c.end}, ruleRelPartOf, 0.65)
-				}
-			}
-		}
-		if m.ent.label != labelPerson {
-			continue
-		}
-		p := m.ent
-		// "ORG Secretary NAME"
-		if k > 0 {
-			o := ms[k-1]
-			if (o.ent.label == labelOrg || o.ent.label == labelGovernment) && reTitleGap.MatchString(x.text[o.end:m.start]) {
-				x.addRel(relWorksFor, p, o.ent, span{o.start, m.end}, ruleRelWorksFor, 0.8)
-				continue
-			}
-		}
-		// "NAME of the ORG", "NAME, ROLE at ORG", "NAME, ORG": the last of a possessive chain
-		rest := x.text[m.end:s.end]
-		if loc := reDistrictOf.FindStringSubmatchIndex(rest); loc != nil && isUSAttorney(p) {
-			x.usAttorneyOffice(i, p, span{m.start, m.end + loc[1]}, rest[loc[2]:loc[3]])
-			continue
-		}
-		next := -1
-		for j := k + 1; j < len(ms); j++ {
-			if ms[j].ent.label == labelOrg || ms[j].ent.label == labelPerson {
-				next = j
-				break
-			}
-		}
-		if next >= 0 {
-			o := ms[next]
-			gap := x.text[m.end:o.start]
-			ok := reRoleOf.MatchString(gap) || gap == ", " || reRoleAt.MatchString(gap)
-			if ok && o.ent.label == labelOrg {
-				target := o
-				for j := next + 1; j < len(ms); j++ {
-					if rePossessive.MatchString(x.text[target.end:ms[j].start]) && ms[j].ent.label == labelOrg {
-						target = ms[j]
-						continue
-					}
-					break
-				}
-				x.addRel(relWorksFor, p, target.ent, span{m.start, target.end}, ruleRelWorksFor, 0.75)
-				continue
-			}
-		}
-		// a role that names its organisation
-		for _, role := range p.roles {
-			if !isUSAttorney(p) {
-			} else if loc := reUSAttorney.FindStringSubmatchIndex(x.text[s.start:s.end]); loc != nil {
-				x.usAttorneyOffice(i, p, span{s.start + loc[0], s.start + loc[1]}, x.text[s.start+loc[2]:s.start+loc[3]])
-				continue
-			}
-			for _, ro := range roleOrgs {
-				if ro.re.MatchString(role) && !strings.Contains(role, "U.S. Attorney") {
-					o := x.g.orgNamed(ro.org)
-					org := x.entity(labelOrg, o.name, m.span, ruleOrgRole, 0.6)
-					if org.kind == "" {
-						org.kind, org.parent = o.kind, o.parent
-						org.rule = ruleOrgRole
-						org.evidence = x.roleSpan(i, m, role)
-					}
-					org.count++
-					x.ensureParent(org)
-					x.addRel(relWorksFor, p, org, x.roleSpan(i, m, role), ruleRelRoleOrg, 0.6)
-					break
-				}
-			}
-		}
-		// "ORG spokesman and ..., NAME"
-		for j := k - 1; j >= 0; j-- {
-			o := ms[j]
-			if o.ent.label == labelOrg && reOrgRoleComma.MatchString(x.text[o.end:m.start]) {
-				x.addRel(relWorksFor, p, o.ent, span{o.start, m.end}, ruleRelWorksFor, 0.7)
-				break
-			}
-		}
-	}
-	// prosecutors: "X of the District of Y is prosecuting the case"
-	if findIf(reProsecuting, x.text[s.start:s.end], "prosecut") != nil {
-		count := map[*entity]int{}
-		var order []*entity
-		for _, m := range ms {
-			if m.ent.label != labelPerson {
-				continue
-			}
-			for _, r := range x.relOrder {
-				if r.typ == relWorksFor && r.from == m.ent {
-					if count[r.to] == 0 {
-						order = append(order, r.to)
-					}
-					count[r.to]++
-				}
-			}
-		}
-		sort.SliceStable(order, func(a, b int) bool { return count[order[a]] > count[order[b]] })
-		if len(order) > 0 {
-			for _, a := range x.order {
-				if a.label == labelLegalAction && a.props["kind"] != "sanction" {
-					x.addRel(relBroughtBy, a, order[0], s.span, ruleRelBrought, 0.55)
-				}
-			}
-		}
-	}
-}
-
-func isUSAttorney(p *entity) bool {
-	for _, role := range p.roles {
-		if strings.Contains(role, "U.S. Attorney") {
-			return true
-		}
-	}
-	return false
-}
-
-// usAttorneyOffice: a U.S. Attorney "for the District of X" works for the
-// U.S. Attorney's Office for that district, part of the Justice Department.
-func (x *extractor) usAttorneyOffice(i int, p *entity, ev span, district string) {
-	name := "U.S. Attorney's Office for the " + district
-	org := x.entity(labelOrg, name, ev, ruleOrgRole, 0.65)
-	org.kind, org.parent = "agency", "U.S. Department of Justice"
-	org.addAlias(district)
-	org.count++
-	x.ensureParent(org)
-	x.addRel(relWorksFor, p, org, ev, ruleRelRoleOrg, 0.65)
-}
-
-// roleSpan is the person's mention with the title before it.
-func (x *extractor) roleSpan(i int, m mention, role string) span {
-	start := m.start - len(role) - 1
-	if start >= x.sents[i].start && x.text[start:m.start-1] == role {
-		return span{start, m.end}
-	}
-	return m.span
-}
-
-// relateLocations: "X, a PRC company", "registered in Y", "nationals of Y".
-func (x *extractor) relateLocations(i int) {
-	s := x.sents[i]
-	ms := x.perSent[i]
-	for k, m := range ms {
-		if m.ent.label != labelCountry && !(m.ent.label == labelGovernment && m.ent.st != nil) {
-			continue
-		}
-		before := x.text[s.start:m.start]
-		after := x.text[m.end:s.end]
-		// "X, a Malaysian company", "a front company registered in Y"
-		if org := x.orgBefore(i, k); org != nil {
-			gap := x.text[org.end:m.start]
-			if reCompanyOf.MatchString(gap) && reCompanyCue.MatchString(after) ||
-				reLocatedAt.MatchString(tail(before, 60)) && reApposGap.MatchString(strings.TrimSuffix(gap, reLocatedAt.FindString(tail(before, 60)))) {
-				x.addRel(relLocatedIn, org.ent, x.asCountry(m.ent), span{org.start, m.end}, ruleRelLocated, 0.7)
-			}
-		}
-		// "nationals of the PRC", "both Malaysian nationals and residents"
-		nat := reNationals.FindStringIndex(after)
-		natBefore := reNationalsOf.MatchString(tail(before, 40))
-		if natBefore || (nat != nil && nat[0] <= 1) {
-			people := ents(x.before(i, m.start, labelPerson))
-			if len(people) == 0 {
-				people = x.defendants(i)
-			}
-			for _, p := range people {
-				x.addRel(relLocatedIn, p, x.asCountry(m.ent), x.evidence(i, m.span), ruleRelNational, 0.6)
-			}
-		}
-	}
-}
-
-// stateInName is the state an agency's name names ("Royal Malaysia
-// Police", "U.S. District Court", "Norwegian Police Security Service").
-func (x *extractor) stateInName(name string) *state {
-	for _, w := range strings.Fields(name) {
-		if st := x.stateOf[w]; st != nil {
-			return st
-		}
-	}
-	for _, st := range x.g.states {
-		for _, n := range st.names {
-			if strings.Contains(n, " ") && strings.Contains(name, n) {
-				return st
-			}
-		}
-	}
-	return nil
-}
-
-func (x *extractor) orgBefore(i, k int) *mention {
-	for j := k - 1; j >= 0; j-- {
-		if x.perSent[i][j].ent.label == labelOrg {
-			return &x.perSent[i][j]
-		}
-	}
-	return nil
-}
-
-func (x *extractor) asCountry(e *entity) *entity {
-	if e.label == labelCountry || e.st == nil {
-		return e
-	}
-	c := x.entity(labelCountry, e.st.name, e.evidence, ruleStateKnown, e.confidence)
-	c.st = e.st
-	if e.st.iso2 != "" {
-		c.props["iso2"] = e.st.iso2
-	}
-	if c.count == 0 {
-		c.count = 1
-	}
-	return c
-}
-
 // documentRelations: what follows from the whole draft: charged people,
 // agencies' parents, governments of countries, organisations' sectors.
 // reDefendantsActor: a sentence that says the charged people are an
@@ -957,54 +429,6 @@ var (
 	reDefendantsActor = regexp.MustCompile(`(?i)\b(?:defendants?|hackers|conspirators|intrusions|actors)\b[^.;]{0,80}?\b(?:including|tracked|threat labels?|known as|dubbed|called|members of|part of)\b`)
 	reIncludingActors = regexp.MustCompile(`(?i)\bincluding [“"]?[^”"]{2,40}[”"]? (?:actors|hackers|members)\b`)
 )
-
-// defendantsAreTheActor: where the text says its defendants (or their
-// intrusions) are a threat actor, everyone a legal action of the text
-// charges is AFFILIATED_WITH that actor.
-func (x *extractor) defendantsAreTheActor() {
-	var charged []*entity
-	seen := map[*entity]bool{}
-	for _, e := range x.order {
-		if e.label == labelLegalAction {
-			for _, p := range e.charged {
-				if p.label == labelPerson && !seen[p] {
-					seen[p] = true
-					charged = append(charged, p)
-				}
-			}
-		}
-	}
-	if len(charged) == 0 {
-		return
-	}
-	for i, s := range x.sents {
-		sent := x.text[s.start:s.end]
-		if !hasAny(sent, "efendant", "ackers", "onspirator", "ntrusions", "ctors", "EFENDANT", "CTORS") {
-			continue
-		}
-		loc := reDefendantsActor.FindStringIndex(sent)
-		if loc == nil {
-			loc = reIncludingActors.FindStringIndex(sent)
-		}
-		if loc == nil {
-			continue
-		}
-		var actor *mention
-		for k, m := range x.perSent[i] {
-			if m.ent.label == labelActor && m.start >= s.start+loc[0] {
-				actor = &x.perSent[i][k]
-				break
-			}
-		}
-		if actor == nil {
-			continue
-		}
-		for _, p := range charged {
-			x.addRel(relAffiliated, p, actor.ent, x.evidence(i, span{s.start + loc[0], actor.end}), ruleRelDefendantsActor, 0.65)
-		}
-		return // the first such sentence says it
-	}
-}
 
 func (x *extractor) documentRelations() {
 	x.addCondemnations()

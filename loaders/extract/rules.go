@@ -60,7 +60,7 @@ var Registry = []Rule{
 	{Name: ruleOrgCue, Domain: "organisations", Emits: []string{labelOrg}, Cues: "what CTI prose says of an organisation: researchers at X, security firm X, X researchers, X's threat intelligence team, X discovered or has observed", Source: "pattern", Example: "Researchers at Quillbyte found the backdoor."},
 	{Name: ruleOrgApposition, Domain: "organisations", Emits: []string{labelOrg}, Cues: "X, a front company; a front company, X", Source: "pattern", Example: "Huaying Haitai, a front company, employed them."},
 	{Name: ruleOrgUnnamed, Domain: "organisations", Emits: []string{labelOrg}, Cues: "a victim the text does not name", Source: "pattern", Example: "Victims of the hack included a regional bank."},
-	{Name: ruleAcronym, Domain: "organisations", Emits: []string{labelOrg, labelActor}, Cues: "X (ACRONYM): the bracket is an alias", Source: "pattern", Example: "The Digital Crimes Unit (DCU) of Microsoft acted."},
+	{Name: ruleAcronym, Domain: "organisations", Emits: []string{labelOrg, labelActor}, Cues: "X (ACRONYM): the bracket is an alias", Source: "pattern", Example: "The Chengdu 404 Network Technology (“Chengdu 404”) paid them."},
 	{Name: ruleImplied, Domain: "organisations", Emits: []string{labelOrg, labelGovernment}, Cues: "the parent an agency implies (FBI: the Department of Justice, the United States)", Source: "orgs.tsv", Example: "The FBI investigated."},
 	{Name: ruleOrgRole, Domain: "organisations", Emits: []string{labelOrg}, Cues: "the office a post names (Attorney General: the Justice Department)", Source: "pattern", Example: "Deputy Attorney General Rod Rosenstein spoke."},
 	// places

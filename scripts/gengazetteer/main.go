@@ -514,14 +514,22 @@ func Generate(root string) (map[string][]byte, error) {
 	delete(regions, "World")
 	var regionRows []string
 	for r := range regions {
-		regionRows = append(regionRows, r)
+		regionRows = append(regionRows, r+"\t"+regionAdjective(r))
 	}
 	sort.Strings(regionRows)
-	out["regions.tsv"] = tsv("Regions: name. From the MISP region galaxy (UN M49), world-countries' regions and subregions, and STIX 2.1's region-ov vocabulary.", regionRows)
+	out["regions.tsv"] = tsv("Regions: name, adjective. From the MISP region galaxy (UN M49), world-countries' regions and subregions, and STIX 2.1's region-ov vocabulary.", regionRows)
 	sectorGal, err := gal("sector")
 	if err != nil {
 		return nil, err
 	}
+	var wordRows []string
+	for _, w := range strings.Fields(string(words)) {
+		if len(w) >= 2 {
+			wordRows = append(wordRows, w)
+		}
+	}
+	sort.Strings(wordRows)
+	out["words.tsv"] = tsv("Ordinary English words: SCOWL's lower-case entries (Debian wamerican). A capitalised phrase made only of them is a heading or a product, not a name.", dedupe(wordRows))
 	out["sectors.tsv"] = tsv("Sectors: name, then the lower-case words that name it in text (| separated).\n"+
 		"# From STIX 2.1's industry-sector-ov vocabulary and the MISP sector galaxy, with each name's parts and plural.", sectors(sectorGal))
 	return out, nil
@@ -634,6 +642,25 @@ func vendors(objects []stixObject, dictionary map[string]bool, byName map[string
 	}
 	sort.Strings(out)
 	return out
+}
+
+// regionAdjective forms a region's adjective as English does ("Europe":
+// European, "Asia": Asian, "Middle East": Middle Eastern); empty where the
+// last word takes none of these endings.
+func regionAdjective(name string) string {
+	words := strings.Fields(name)
+	last := words[len(words)-1]
+	switch {
+	case last == "East" || last == "West" || last == "North" || last == "South":
+		words[len(words)-1] = last + "ern"
+	case strings.HasSuffix(last, "a"):
+		words[len(words)-1] = last + "n"
+	case strings.HasSuffix(last, "e"):
+		words[len(words)-1] = last + "an"
+	default:
+		return ""
+	}
+	return strings.Join(words, " ")
 }
 
 // stixRegions is STIX 2.1's region-ov vocabulary (section 10.11).

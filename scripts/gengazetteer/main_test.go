@@ -82,7 +82,7 @@ func TestGeneratedEntries(t *testing.T) {
 	if cn := row("countries.tsv", "CN\t"); cn[1] != "China" || !strings.Contains(cn[3], "Chinese") {
 		t.Errorf("China: %q", cn)
 	}
-	if !strings.Contains(string(files["regions.tsv"]), "\nMiddle East\n") {
+	if !strings.Contains(string(files["regions.tsv"]), "\nMiddle East\tMiddle Eastern\n") {
 		t.Error("regions.tsv lacks Middle East (STIX region-ov)")
 	}
 	if !strings.Contains(string(files["vendors.tsv"]), "\nMandiant\n") {
