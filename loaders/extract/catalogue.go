@@ -254,6 +254,8 @@ func quotedAt(text string, s span) bool {
 	return (before == '"' || before == '“' || before == '\'' || before == '‘') && (after == '"' || after == '”' || after == '\'' || after == '’')
 }
 
+var reCompanyTail = regexp.MustCompile(`^ (?:Networks|Labs?|Security|Technologies|Software|Systems|Corporation|Inc\.|Group)\b`)
+
 // catHit is one catalogue name found in a sentence.
 type catHit struct {
 	span
@@ -317,9 +319,17 @@ func (x *extractor) recogniseCatalogue(i int, graph bool) {
 		if e == nil || e.label == labelOrg && x.orgOf[h.surface] != nil || e.graph != graph {
 			continue // the organisations list knows it, with its parent
 		}
-		ent := x.catalogueEntity(e, h.span, rule, conf)
-		x.mention(i, h.span, ent)
-		ent.addAlias(h.surface)
+		sp, surface := h.span, h.surface
+		if e.label == labelOrg {
+			// "Palo Alto Networks", "Kaspersky Lab": the company's full name
+			if m := reCompanyTail.FindStringIndex(x.text[sp.end:x.sents[i].end]); m != nil {
+				sp.end += m[1]
+				surface = x.text[sp.start:sp.end]
+			}
+		}
+		ent := x.catalogueEntity(e, sp, rule, conf)
+		x.mention(i, sp, ent)
+		ent.addAlias(surface)
 	}
 }
 

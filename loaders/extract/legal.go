@@ -3,6 +3,7 @@ package extract
 // Legal rules: legal actions and the people they charge.
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -21,6 +22,21 @@ func (x *extractor) legalHits(i int) []legalHit {
 	}
 	for _, m := range findAllSubmatchIf(reSanctionedVerb, sent, "sanctioned", "designated") {
 		hits = append(hits, found{kind: "sanctions", at: s.start + m[1]})
+	}
+	// "a grand jury indicted Ding Xiaoyang (丁晓阳), Cheng Qingmin ...":
+	// the verb, then the names
+	for _, m := range findAllSubmatchIf(reIndictedVerb, sent, "indicted", "charged") {
+		dup := false
+		for _, h := range hits {
+			dup = dup || h.at == s.start+m[1] // "the indictment charged": found above
+		}
+		if !dup && m[1] < len(sent) && sent[m[1]] >= 'A' && sent[m[1]] <= 'Z' {
+			kind := "indictment"
+			if sent[m[2]:m[3]] == "charged" {
+				kind = "charges"
+			}
+			hits = append(hits, found{kind: kind, at: s.start + m[1]})
+		}
 	}
 	return hits
 }
@@ -151,6 +167,20 @@ func (x *extractor) chargedNames(i, pos int) {
 		}
 		e := x.personEntity(name, sp, rulePersonList, 0.75)
 		x.mention(i, sp, e)
+		x.originalScript(e, sp.end)
 		pos = sp.end
+	}
+}
+
+var (
+	reIndictedVerb   = regexp.MustCompile(`\b(?:grand jury |jury |court |prosecutors |authorities )?(indicted|charged) `)
+	reOriginalScript = regexp.MustCompile(`^ \(([^\x00-\x7F()]{1,40})\)`)
+)
+
+// originalScript: "Ding Xiaoyang (丁晓阳)": the name in its own script,
+// after the transliteration, is an alias.
+func (x *extractor) originalScript(e *entity, end int) {
+	if m := reOriginalScript.FindStringSubmatch(x.text[end:min(len(x.text), end+130)]); m != nil && !strings.ContainsAny(m[1], "abcdefghijklmnopqrstuvwxyz") {
+		e.addAlias(m[1])
 	}
 }

@@ -58,6 +58,12 @@ func (x *extractor) recogniseOrgPatterns(i int) {
 			x.mention(i, at(m[2], m[3]), e)
 		}
 	}
+	// "the FSB's Center 16", "Military Unit 26165": units known by number
+	if strings.ContainsAny(sent, "0123456789") && hasAny(sent, "Center ", "Centre ", "Unit ", "Directorate ", "Bureau ", "Division ") {
+		for _, m := range reNumberedUnit.FindAllStringIndex(sent, -1) {
+			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
+		}
+	}
 	for _, found := range x.pre[i].orgHead {
 		for _, m := range found {
 			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
@@ -101,6 +107,13 @@ func (x *extractor) orgCandidate(i int, s span, rule string, conf float64) *enti
 		s.start += off
 		s.end = s.start + len(trimmed)
 		str = trimmed
+	}
+	// "Positive Technologies JSC and Acme GmbH": two companies
+	if k := strings.Index(str, " and "); k > 0 && reLegalSuffixEnd.MatchString(str[:k]) {
+		second := span{s.start + k + len(" and "), s.end}
+		s.end = s.start + k
+		str = x.text[s.start:s.end]
+		defer x.orgCandidate(i, second, rule, conf)
 	}
 	// "Park Jin Hyok and Chosun Expo Joint Venture": a known name and
 	// another; keep the other
@@ -283,3 +296,7 @@ func allOrdinary(phrase string) bool {
 	}
 	return true
 }
+
+var reNumberedUnit = regexp.MustCompile(`\b(?:(?:Military|Special|Technical) )?(?:Center|Centre|Unit|Directorate|Bureau|Division) \d{1,6}\b`)
+
+var reLegalSuffixEnd = regexp.MustCompile(`(?:Inc\.|Ltd\.?|LLC|GmbH|JSC|PJSC|OJSC|PLC|Corp\.?|Co\.|S\.A\.|B\.V\.)$`)

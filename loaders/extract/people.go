@@ -58,6 +58,7 @@ func (x *extractor) recognisePeople(i int) {
 			}
 			e := x.personEntity(name, at(m[2], m[5]), rulePersonAge, 0.85)
 			x.mention(i, at(m[2], m[3]), e)
+			x.originalScript(e, s.start+m[3])
 		}
 	}
 	for k, re := range personPatterns {
