@@ -345,13 +345,20 @@ func (x *extractor) chooseEntry(i int, h catHit) (*catEntry, string, float64) {
 			return nil, "", 0
 		}
 	}
-	softCue := x.cueNear(i, h.span, reSoftwareCue, softwareCueWindow)
-	actorCue := x.cueNear(i, h.span, reActorCue, actorCueWindow)
+	// the cues, looked for only when a decision needs them
+	cues := func() (soft, actor bool) {
+		return x.cueNear(i, h.span, reSoftwareCue, softwareCueWindow), x.cueNear(i, h.span, reActorCue, actorCueWindow)
+	}
+	var softCue, actorCue, cuesRead bool
 	var best *catEntry
 	for _, e := range h.entries {
 		if best == nil {
 			best = e
 			continue
+		}
+		if !cuesRead {
+			softCue, actorCue = cues()
+			cuesRead = true
 		}
 		// one name, two kinds: the cue decides, else the first listed
 		isSoft := e.label == labelMalware || e.label == labelTool
@@ -376,6 +383,9 @@ func (x *extractor) chooseEntry(i int, h catHit) (*catEntry, string, float64) {
 	}
 	if h.folded || x.sentenceInitial(i, h.span) {
 		return nil, "", 0
+	}
+	if !cuesRead {
+		softCue, actorCue = cues()
 	}
 	confirmed := x.confirmed[best]
 	switch best.label {

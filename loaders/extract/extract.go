@@ -200,7 +200,6 @@ type extractor struct {
 func Extract(text string, opts Options) Draft {
 	x := &extractor{
 		text:          text,
-		g:             shippedGazetteer(opts.Actors),
 		model:         model.Declared,
 		ents:          map[string]*entity{},
 		rels:          map[relKey]*relation{},
@@ -218,7 +217,7 @@ func Extract(text string, opts Options) Draft {
 		known = append(known, KnownEntity{Label: labelActor, Name: a.Name, Aliases: a.Aliases})
 	}
 	x.cat = loadCatalogue().withGraph(known)
-	x.compile()
+	x.useCompiled(known)
 	x.sents = splitSentences(text)
 	x.precompute()
 	x.preconfirm()

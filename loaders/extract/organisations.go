@@ -246,11 +246,8 @@ func (x *extractor) acronyms(i int) {
 func (x *extractor) recogniseOrgCues(i int) {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]
-	if !hasAny(sent, orgCueWords...) {
-		return
-	}
-	for _, re := range []*regexp.Regexp{reOrgCueBefore, reOrgCueAfter, reOrgCueVerb} {
-		for _, m := range re.FindAllStringSubmatchIndex(sent, -1) {
+	for _, found := range x.pre[i].orgCues {
+		for _, m := range found {
 			name := sent[m[2]:m[3]]
 			sp := span{s.start + m[2], s.start + m[3]}
 			// "Additionally Intel 471": a sentence's adverb is no part of it
@@ -296,6 +293,8 @@ func allOrdinary(phrase string) bool {
 	}
 	return true
 }
+
+var orgCuePatterns = []*regexp.Regexp{reOrgCueBefore, reOrgCueAfter, reOrgCueVerb}
 
 var reNumberedUnit = regexp.MustCompile(`\b(?:(?:Military|Special|Technical) )?(?:Center|Centre|Unit|Directorate|Bureau|Division) \d{1,6}\b`)
 

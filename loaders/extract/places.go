@@ -66,7 +66,11 @@ func (x *extractor) recogniseStates(i int) {
 		label   string
 	}
 	var hits []hit
-	for _, m := range x.stateRE.FindAllStringSubmatchIndex(sent, -1) {
+	found := x.pre[i].states
+	if x.learnt > 0 {
+		found = x.stateRE.FindAllStringSubmatchIndex(sent, -1) // the text introduced states
+	}
+	for _, m := range found {
 		name := sent[m[2]:m[3]]
 		st := x.stateOf[name]
 		h := hit{span: span{s.start + m[2], s.start + m[3]}, st: st}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"maps"
 	"regexp"
 	"runtime"
 	"strings"
@@ -103,6 +104,52 @@ var notNameWords = map[string]bool{
 	"Homeland": true, "Commerce": true, "Treasury": true, "Defense": true, "White": true, "House": true, "Times": true, "Post": true,
 	"Regrettably": true, "However": true, "Shortly": true, "Numerous": true, "Multilateral": true, "International": true,
 	"Join": true, "Despite the": true, "Cybersecurity": true, "Area": true, "Our": true, "Their": true, "His": true, "Her": true,
+}
+
+// compiledGazetteer is the shipped gazetteer and its indexes, built once
+// per process: a text only adds to copies of what it changes (the states
+// it introduces, a graph's actors).
+type compiledGazetteer struct {
+	g          *gazetteer
+	actorOf    map[string]*ActorNames
+	stateOf    map[string]*state
+	stateRE    *dict
+	orgOf      map[string]*knownOrg
+	orgRE      *dict
+	sectorOf   map[string]string
+	sectorDict *dict
+}
+
+var baseGazetteer = sync.OnceValue(func() *compiledGazetteer {
+	x := &extractor{g: shippedGazetteer(nil)}
+	x.compile()
+	return &compiledGazetteer{g: x.g, actorOf: x.actorOf, stateOf: x.stateOf, stateRE: x.stateRE, orgOf: x.orgOf, orgRE: x.orgRE,
+		sectorOf: x.sectorOf, sectorDict: x.sectorDict}
+})
+
+// useCompiled takes the shipped gazetteer's indexes, with copies of what
+// this text may change.
+func (x *extractor) useCompiled(known []KnownEntity) {
+	b := baseGazetteer()
+	x.g = &gazetteer{states: append([]*state{}, b.g.states...), orgs: b.g.orgs, sectors: b.g.sectors, actors: b.g.actors}
+	x.stateOf, x.stateRE = maps.Clone(b.stateOf), b.stateRE
+	x.orgOf, x.orgRE = b.orgOf, b.orgRE
+	x.sectorOf, x.sectorDict = b.sectorOf, b.sectorDict
+	x.actorOf = b.actorOf
+	for _, k := range known {
+		if k.Label != labelActor {
+			continue
+		}
+		if len(x.actorOf) == len(b.actorOf) {
+			x.actorOf = maps.Clone(b.actorOf)
+		}
+		a := &ActorNames{Name: k.Name, Aliases: k.Aliases}
+		for _, n := range append([]string{a.Name}, a.Aliases...) {
+			if _, dup := x.actorOf[n]; !dup && n != "" {
+				x.actorOf[n] = a
+			}
+		}
+	}
 }
 
 func (x *extractor) compile() {
@@ -240,6 +287,9 @@ type sentencePre struct {
 	title   [][]int
 	person  [4][][]int
 	orgHead [2][][]int
+	orgCues [3][][]int
+	rel     [][][]int // relPatterns' matches
+	states  [][]int   // the shipped states' names
 }
 
 func (x *extractor) precompute() {
@@ -274,6 +324,13 @@ func (x *extractor) precompute() {
 		p.legal = x.legalHits(i)
 		p.sectors = x.sectorDict.FindAllStringSubmatchIndex(asciiLower(sent), -1)
 		p.attack = x.attackTrigger(sent)
+		x.precomputeRelations(i, sent)
+		p.states = x.stateRE.FindAllStringSubmatchIndex(sent, -1)
+		if hasAny(sent, orgCueWords...) {
+			for k, re := range orgCuePatterns {
+				p.orgCues[k] = re.FindAllStringSubmatchIndex(sent, -1)
+			}
+		}
 	}
 	parallel(len(x.sents), work)
 }

@@ -6,9 +6,9 @@ import "slices"
 
 // relateAffiliation: AFFILIATED_WITH, "Zhu and Zhang collaborated with APT10".
 func (x *extractor) relateAffiliation(c clause) {
-	i, s, sent, abs, generic := c.i, c.s, c.sent, c.abs, c.generic
+	i, s, abs, generic := c.i, c.s, c.abs, c.generic
 	// AFFILIATED_WITH: "Zhu and Zhang collaborated with APT10".
-	for _, loc := range findAllIf(reAffiliation, sent, "leader of", "head of", "founder of", "administrator of", "ringleader of", "boss of", "collaborated", "worked", "member", "belong", "affairs", "through", "working for", "works for", "employee", "associated", "affiliated", "operative") {
+	for _, loc := range x.relFound(c.i, reAffiliation) {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelPerson))
 		if len(subjects) == 0 && generic(t.start) {
@@ -26,9 +26,9 @@ func (x *extractor) relateAffiliation(c clause) {
 
 // relateAttribution: ATTRIBUTED_TO, "the group acted on behalf of X", "China's state-sponsored APT10", "the Chinese group APT40".
 func (x *extractor) relateAttribution(c clause) {
-	i, s, sent, main, abs, generic := c.i, c.s, c.sent, c.main, c.abs, c.generic
+	i, s, main, abs, generic := c.i, c.s, c.main, c.abs, c.generic
 	// ATTRIBUTED_TO: "the group acted on behalf of X", "China's state-sponsored APT10".
-	for _, loc := range findAllIf(reOnBehalf, sent, "behalf", "sponsored by", "backed by", "directed by", "direction of", "service of", "acting for", "acted for", "working for", "tasked by", "attributed", "controlled by", "operated by", "run by", "unit of", "part of", "linked to", "tied to") {
+	for _, loc := range x.relFound(c.i, reOnBehalf) {
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign))
 		if len(subjects) == 0 && main != nil && (generic(t.start) || reGenericEvent.MatchString(x.text[s.start:t.start])) {
@@ -78,9 +78,9 @@ func (x *extractor) relateAttribution(c clause) {
 
 // relateConducted: CONDUCTED, "Zhang and Tan participated in a 'Video Game Conspiracy'".
 func (x *extractor) relateConducted(c clause) {
-	i, s, sent, abs, generic := c.i, c.s, c.sent, c.abs, c.generic
+	i, s, abs, generic := c.i, c.s, c.abs, c.generic
 	// CONDUCTED: "Zhang and Tan participated in a 'Video Game Conspiracy'".
-	for _, loc := range findAllIf(reParticipate, sent, "participat", "conducted", "carried out", "launched", "ran ", "behind", "responsible for") {
+	for _, loc := range x.relFound(c.i, reParticipate) {
 		t := abs(loc)
 		objects := x.after(i, t.end, s.end, labelCampaign)
 		if len(objects) == 0 || objects[0].start-t.end > 40 {

@@ -9,9 +9,9 @@ import (
 
 // relateAgreements: VIOLATED and PARTY_TO.
 func (x *extractor) relateAgreements(c clause) {
-	i, s, sent, main, abs, generic := c.i, c.s, c.sent, c.main, c.abs, c.generic
+	i, s, main, abs, generic := c.i, c.s, c.main, c.abs, c.generic
 	// VIOLATED: "the APT10 hack violates the 2015 Cyber Agreement".
-	for _, loc := range findAllIf(reViolation, sent, "violat", "breach", "contraven") {
+	for _, loc := range x.relFound(c.i, reViolation) {
 		t := abs(loc)
 		objects := x.after(i, t.end, s.end, labelAgreement)
 		if len(objects) == 0 {
@@ -59,7 +59,7 @@ func (x *extractor) relateCondemned(c clause) {
 	// "We condemn the Government of X" (a verb: its subject condemns);
 	// "“Russia's behaviour is irresponsible,” said X" (a judgement: the
 	// speaker condemns the state it names).
-	for _, loc := range findAllIf(reCondemn, sent, condemnWords...) {
+	for _, loc := range x.relFound(c.i, reCondemn) {
 		t := abs(loc)
 		quoted := x.inQuote(i, t.start)
 		judgement := reJudgement.MatchString(sent[loc[0]:loc[1]])
@@ -122,7 +122,7 @@ func (x *extractor) relateCondemned(c clause) {
 func (x *extractor) relateLegal(c clause) {
 	i, s, sent, abs := c.i, c.s, c.sent, c.abs
 	// ANNOUNCED: "Rosenstein announced charges against ...".
-	if loc := findIf(reAnnounced, sent, "announc"); loc != nil {
+	if loc := x.relFirst(c.i, reAnnounced); loc != nil {
 		t := abs(loc)
 		subs := x.before(i, t.start, labelPerson, labelOrg, labelGovernment)
 		for _, a := range x.actionsIn(i) {
@@ -134,7 +134,7 @@ func (x *extractor) relateLegal(c clause) {
 		}
 	}
 	// REPORTED and DISCOVERED.
-	if loc := findIf(reReported, sent, "reported"); loc != nil {
+	if loc := x.relFirst(c.i, reReported); loc != nil {
 		for _, m := range x.perSent[i] {
 			if m.ent.kind == "news-outlet" {
 				for _, o := range x.perSent[i] {
@@ -145,7 +145,7 @@ func (x *extractor) relateLegal(c clause) {
 			}
 		}
 	}
-	if loc := findIf(reDiscovered, sent, "discover"); loc != nil {
+	if loc := x.relFirst(c.i, reDiscovered); loc != nil {
 		t := abs(loc)
 		for _, sub := range x.before(i, t.start, labelOrg, labelPerson) {
 			for _, o := range x.allAfter(i, t.end, s.end, labelCampaign, labelActor) {
@@ -155,7 +155,7 @@ func (x *extractor) relateLegal(c clause) {
 	}
 
 	// BROUGHT_BY: "OFAC sanctioned X": the sanctioning agency or government.
-	if loc := findIf(reSanctionedVerb, sent, "sanctioned", "designated"); loc != nil {
+	if loc := x.relFirst(c.i, reSanctionedVerb); loc != nil {
 		t := abs(loc)
 		subs := x.before(i, t.start, labelOrg, labelGovernment)
 		for _, a := range x.actionsIn(i) {
@@ -167,7 +167,7 @@ func (x *extractor) relateLegal(c clause) {
 		}
 	}
 	// BROUGHT_BY: "the Justice Department unsealed an indictment".
-	if loc := findIf(reBrings, sent, "unsealed", "filed", "brought", "returned", "issued"); loc != nil {
+	if loc := x.relFirst(c.i, reBrings); loc != nil {
 		t := abs(loc)
 		subs := x.before(i, t.start, labelOrg, labelGovernment)
 		for _, a := range x.actionsIn(i) {

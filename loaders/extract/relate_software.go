@@ -32,7 +32,6 @@ var (
 // relateSoftware finds USES and EXPLOITS in sentence i.
 func (x *extractor) relateSoftware(i int, limit int, generic func(int) bool) {
 	s := x.sents[i]
-	sent := x.text[s.start:s.end]
 	abs := func(loc []int) span { return span{s.start + loc[0], s.start + loc[1]} }
 	has := func(labels ...string) bool {
 		for _, m := range x.perSent[i] {
@@ -55,7 +54,7 @@ func (x *extractor) relateSoftware(i int, limit int, generic func(int) bool) {
 
 	// USES: "APT41 deployed BADFLICK and HOMEFRY".
 	if has(softwareOf...) {
-		for _, loc := range findAllIf(reUse, sent, useWords...) {
+		for _, loc := range x.relFound(i, reUse) {
 			t := abs(loc)
 			objects := x.allAfter(i, t.end, limit, softwareOf...)
 			if len(objects) == 0 {
@@ -92,7 +91,7 @@ func (x *extractor) relateSoftware(i int, limit int, generic func(int) bool) {
 	// EXPLOITS: "the group exploited CVE-2019-19781", "CVE-2021-26855,
 	// exploited by HAFNIUM".
 	if has(labelVuln) {
-		for _, loc := range findAllIf(reExploit, sent, exploitWords...) {
+		for _, loc := range x.relFound(i, reExploit) {
 			t := abs(loc)
 			objects := x.allAfter(i, t.end, limit, labelVuln)
 			if len(objects) == 0 {

@@ -21,7 +21,7 @@ func (x *extractor) recogniseSectors(i int) {
 		k = j
 		first, last := chain[0][0], chain[len(chain)-1][1]
 		head := reSectorHead.FindStringIndex(lower[last:])
-		listed := reSectorList.MatchString(lower[:first])
+		listed := hasAny(lower[:first], "industries", "sectors") && reSectorList.MatchString(tail(lower[:first], 200))
 		for _, h := range chain {
 			word := lower[h[0]:h[1]]
 			if head == nil && !listed && !institutionPlurals[word] && !(len(chain) == 1 && x.sectorAlone(word, lower[last:])) {
