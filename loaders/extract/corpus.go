@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,6 +40,14 @@ type GoldMention struct {
 	Label string `json:"label"`
 }
 
+// classMap is one scored class: the gold labels and the draft types it
+// holds.
+type classMap struct {
+	Class      string
+	GoldLabels []string
+	DraftTypes []string
+}
+
 // The scored classes.
 const (
 	ClassActor        = "actor"
@@ -56,11 +65,7 @@ var CorpusClasses = []string{ClassActor, ClassOrganisation, ClassLocation, Class
 // listed (TECHNIQUE, TACTIC, CON in AnnoCTR) and types not listed (Person,
 // Campaign, LegalAction, ...) are not scored: the corpus does not annotate
 // the one, the model does not hold the other.
-var ClassMapping = []struct {
-	Class      string
-	GoldLabels []string
-	DraftTypes []string
-}{
+var ClassMapping = []classMap{
 	{ClassActor, []string{"GROUP"}, []string{labelActor}},
 	{ClassOrganisation, []string{"ORG"}, []string{labelOrg, labelGovernment}},
 	{ClassLocation, []string{"LOC"}, []string{labelCountry, labelRegion}},
@@ -69,22 +74,18 @@ var ClassMapping = []struct {
 }
 
 func goldClass(label string) string {
-	for _, c := range ClassMapping {
-		for _, l := range c.GoldLabels {
-			if l == label {
-				return c.Class
-			}
-		}
-	}
-	return ""
+	return classWith(func(c classMap) []string { return c.GoldLabels }, label)
 }
 
 func draftClass(typ string) string {
+	return classWith(func(c classMap) []string { return c.DraftTypes }, typ)
+}
+
+// classWith is the class whose list (gold labels or draft types) holds v.
+func classWith(list func(classMap) []string, v string) string {
 	for _, c := range ClassMapping {
-		for _, t := range c.DraftTypes {
-			if t == typ {
-				return c.Class
-			}
+		if slices.Contains(list(c), v) {
+			return c.Class
 		}
 	}
 	return ""

@@ -17,19 +17,7 @@ type Score struct {
 	F1        float64 `json:"f1"`
 }
 
-func score(gold, extracted, matched int) Score {
-	s := Score{Gold: gold, Extracted: extracted, Matched: matched}
-	if extracted > 0 {
-		s.Precision = float64(matched) / float64(extracted)
-	}
-	if gold > 0 {
-		s.Recall = float64(matched) / float64(gold)
-	}
-	if s.Precision+s.Recall > 0 {
-		s.F1 = 2 * s.Precision * s.Recall / (s.Precision + s.Recall)
-	}
-	return s
-}
+func score(gold, extracted, matched int) Score { return prScore(gold, extracted, matched, matched) }
 
 // Evaluation compares a draft with curated annotations of the same text.
 type Evaluation struct {

@@ -31,8 +31,6 @@ var (
 
 // relateSoftware finds USES and EXPLOITS in sentence i.
 func (x *extractor) relateSoftware(i int, limit int, generic func(int) bool) {
-	s := x.sents[i]
-	abs := func(loc []int) span { return span{s.start + loc[0], s.start + loc[1]} }
 	has := func(labels ...string) bool {
 		for _, m := range x.perSent[i] {
 			if hasLabel(m.ent, labels) {
@@ -52,74 +50,60 @@ func (x *extractor) relateSoftware(i int, limit int, generic func(int) bool) {
 		return sub
 	}
 
-	// USES: "APT41 deployed BADFLICK and HOMEFRY".
+	// USES: "APT41 deployed BADFLICK and HOMEFRY"; "ShadowPad, a backdoor
+	// used by APT41".
 	if has(softwareOf...) {
-		for _, loc := range x.relFound(i, reUse) {
-			t := abs(loc)
-			objects := x.allAfter(i, t.end, limit, softwareOf...)
-			if len(objects) == 0 {
-				continue
-			}
-			subjects := subject(t.start)
-			if len(subjects) == 0 {
-				// malware that uses a tool or technique: "PlugX uses DLL side-loading"
-				if sw := x.before(i, t.start, labelMalware, labelTool); len(sw) > 0 {
-					subjects = ents(sw[len(sw)-1:])
-				}
-			}
-			for _, sub := range subjects {
-				for _, obj := range objects {
-					x.addRel(relUses, sub, obj.ent, x.evidence(i, t, obj.span), ruleRelUses, 0.7)
-				}
-			}
-		}
-		// "ShadowPad, a backdoor used by APT41"
-		for _, m := range x.perSent[i] {
-			if m.ent.label != labelMalware && m.ent.label != labelTool {
-				continue
-			}
-			users := x.after(i, m.end, s.end, usersOf...)
-			if len(users) == 0 || !reUsedBy.MatchString(x.text[m.end:users[0].start]) {
-				continue
-			}
-			for _, u := range users {
-				x.addRel(relUses, u.ent, m.ent, x.evidence(i, m.span, u.span), ruleRelUsedBy, 0.75)
-			}
-		}
+		x.verbRelation(i, reUse, limit, subject, softwareOf, relUses, ruleRelUses, 0.7)
+		x.passiveRelation(i, []string{labelMalware, labelTool}, usersOf, reUsedBy, relUses, ruleRelUsedBy, 0.75)
 	}
-
 	// EXPLOITS: "the group exploited CVE-2019-19781", "CVE-2021-26855,
 	// exploited by HAFNIUM".
 	if has(labelVuln) {
-		for _, loc := range x.relFound(i, reExploit) {
-			t := abs(loc)
-			objects := x.allAfter(i, t.end, limit, labelVuln)
-			if len(objects) == 0 {
-				continue
-			}
-			subjects := subject(t.start)
-			if len(subjects) == 0 {
-				if sw := x.before(i, t.start, labelMalware, labelTool); len(sw) > 0 {
-					subjects = ents(sw[len(sw)-1:])
-				}
-			}
-			for _, sub := range subjects {
-				for _, obj := range objects {
-					x.addRel(relExploits, sub, obj.ent, x.evidence(i, t, obj.span), ruleRelExploits, 0.75)
-				}
+		x.verbRelation(i, reExploit, limit, subject, []string{labelVuln}, relExploits, ruleRelExploits, 0.75)
+		x.passiveRelation(i, []string{labelVuln}, []string{labelActor, labelCampaign, labelMalware, labelTool}, reExploitBy, relExploits, ruleRelExploitsBy, 0.8)
+	}
+}
+
+// verbRelation: for each match of a verb pattern in sentence i, its
+// subjects (an actor or campaign, else the software before it) and every
+// object of the given labels after it, up to the clause's end.
+func (x *extractor) verbRelation(i int, re *regexp.Regexp, limit int, subject func(int) []*entity, objectLabels []string, typ, rule string, conf float64) {
+	s := x.sents[i]
+	for _, loc := range x.relFound(i, re) {
+		t := span{s.start + loc[0], s.start + loc[1]}
+		objects := x.allAfter(i, t.end, limit, objectLabels...)
+		if len(objects) == 0 {
+			continue
+		}
+		subjects := subject(t.start)
+		if len(subjects) == 0 {
+			// software that uses a tool or exploits a flaw: "PlugX uses ..."
+			if sw := x.before(i, t.start, labelMalware, labelTool); len(sw) > 0 {
+				subjects = ents(sw[len(sw)-1:])
 			}
 		}
-		for _, m := range x.perSent[i] {
-			if m.ent.label != labelVuln {
-				continue
+		for _, sub := range subjects {
+			for _, obj := range objects {
+				x.addRel(typ, sub, obj.ent, x.evidence(i, t, obj.span), rule, conf)
 			}
-			users := x.after(i, m.end, s.end, labelActor, labelCampaign, labelMalware, labelTool)
-			if len(users) == 0 || !reExploitBy.MatchString(x.text[m.end:users[0].start]) {
-				continue
-			}
-			for _, u := range users {
-				x.addRel(relExploits, u.ent, m.ent, x.evidence(i, m.span, u.span), ruleRelExploitsBy, 0.8)
-			}
+		}
+	}
+}
+
+// passiveRelation: "OBJECT, <pattern> SUBJECTS" ("ShadowPad, a backdoor
+// used by APT41"): the subjects after the object, when the gap matches.
+func (x *extractor) passiveRelation(i int, objectLabels, subjectLabels []string, gap *regexp.Regexp, typ, rule string, conf float64) {
+	s := x.sents[i]
+	for _, m := range x.perSent[i] {
+		if !hasLabel(m.ent, objectLabels) {
+			continue
+		}
+		users := x.after(i, m.end, s.end, subjectLabels...)
+		if len(users) == 0 || !gap.MatchString(x.text[m.end:users[0].start]) {
+			continue
+		}
+		for _, u := range users {
+			x.addRel(typ, u.ent, m.ent, x.evidence(i, m.span, u.span), rule, conf)
 		}
 	}
 }

@@ -14,13 +14,17 @@ func (x *extractor) relateTargeted(c clause) {
 		x.attackAt[i] = true
 		t := abs(loc)
 		subjects := ents(x.before(i, t.start, labelActor, labelCampaign, labelPerson))
+		if len(subjects) == 0 {
+			// "the Ryuk ransomware hit hospitals": the software
+			subjects = ents(x.before(i, t.start, labelMalware, labelTool))
+		}
 		if len(subjects) == 0 && main != nil && (generic(t.start) || !strings.Contains(x.text[s.start:t.start], " ")) {
 			subjects = []*entity{main}
 		}
 		if len(subjects) == 0 && main != nil && generic(s.end) {
 			subjects = []*entity{main}
 		}
-		for _, obj := range x.allAfter(i, t.end, limit, labelOrg, labelSector, labelCountry) {
+		for _, obj := range x.allAfter(i, t.end, limit, labelOrg, labelSector, labelCountry, labelRegion) {
 			if obj.ent.label == labelCountry && reCompanyCue.MatchString(x.text[obj.end:s.end]) {
 				continue // "Unitronics, an Israeli company": where the company is, not a victim
 			}
