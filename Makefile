@@ -46,6 +46,8 @@ demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer can
 	$(BIN) query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'; \
 	step "threatkg extract $(APT41)/article.txt --eval ...  (drafting annotations from text, measured)"; \
 	$(BIN) extract $(APT41)/article.txt --eval $(APT41)/annotations.yaml | sed -n '1,5p'; \
+	step "threatkg extract --eval-corpus testdata/annoctr/dev  (measured on vendor reports nobody here wrote: AnnoCTR)"; \
+	$(BIN) extract --eval-corpus testdata/annoctr/dev --no-graph | sed -n '1,9p'; \
 	step "Explore"; \
 	echo "Neo4j Browser: $$NEO4J_HTTP_URL/browser/  (user neo4j, password in .neo4j/password)"; \
 	echo "The tour, in Browser:  :guide $$NEO4J_HTTP_URL/browser/threatkg/guide.html"; \

@@ -40,7 +40,7 @@ import (
 )
 
 // reGenericKind: words for a kind of software or actor, no name of one.
-var reGenericKind = regexp.MustCompile(`(?i)^(?:(?:the )?(?:malware|backdoor|ransomware|rat|trojan|loader|stealer|infostealer|botnet|worm|wiper|keylogger|dropper|downloader|spyware|adware|rootkit|exploit kit|apt|apt group|hackers?|group|team|unknown|generic|agent|bot|crypter|miner|cryptominer|webshell|web shell|implant)s?)$`)
+var reGenericKind = regexp.MustCompile(`(?i)^(?:(?:the )?(?:malware|backdoor|ransomware|rat|trojan|loader|stealer|infostealer|botnet|worm|wiper|keylogger|dropper|downloader|spyware|adware|rootkit|exploit kit|apt|apt group|hackers?|group|team|unknown|generic|agent|bot|crypter|miner|cryptominer|coinminer|webshell|web shell|implant)s?)$`)
 
 // OutDir is where the generated files go, relative to the root.
 const OutDir = "loaders/extract/catalogue"
@@ -254,6 +254,9 @@ func Generate(root string) (map[string][]byte, error) {
 		for _, d := range c.Demonyms {
 			places[norm(d.M)], places[norm(d.F)] = true, true
 		}
+		for _, l := range c.Languages {
+			places[norm(l)] = true // "Korean", "Farsi": a language names no software
+		}
 	}
 	// MISP: a cluster joins the entry of its kind that has one of its
 	// names, else it is a new entry.
@@ -278,15 +281,23 @@ func Generate(root string) (map[string][]byte, error) {
 				continue
 			}
 			names := append([]string{v.Value}, v.Meta.Synonyms...)
-			// "Conti Ransomware": the family is also called "Conti"
+			// "Conti Ransomware": the family is also called "Conti"; but
+			// "Turla RAT" and "Winnti (ELF)" are not called "Turla" or
+			// "Winnti", which name their groups
 			for _, n := range names {
+				var bases []string
 				for _, suf := range []string{" Ransomware", " ransomware", " RAT", " Botnet", " botnet", " Stealer", " Exploit Kit"} {
 					if base := strings.TrimSuffix(n, suf); base != n && len(base) >= 3 {
-						names = append(names, base)
+						bases = append(bases, base)
 					}
 				}
 				if k := strings.Index(n, " ("); k > 0 {
-					names = append(names, n[:k])
+					bases = append(bases, n[:k])
+				}
+				for _, b := range bases {
+					if mk.kind == "actor" || byName["actor"][norm(b)] == nil {
+						names = append(names, b)
+					}
 				}
 			}
 			kind := mk.kind
@@ -540,11 +551,12 @@ type country struct {
 		Common   string `json:"common"`
 		Official string `json:"official"`
 	} `json:"name"`
-	CCA2         string   `json:"cca2"`
-	AltSpellings []string `json:"altSpellings"`
-	Capital      []string `json:"capital"`
-	Region       string   `json:"region"`
-	Subregion    string   `json:"subregion"`
+	CCA2         string            `json:"cca2"`
+	AltSpellings []string          `json:"altSpellings"`
+	Capital      []string          `json:"capital"`
+	Region       string            `json:"region"`
+	Languages    map[string]string `json:"languages"`
+	Subregion    string            `json:"subregion"`
 	Demonyms     map[string]struct {
 		F string `json:"f"`
 		M string `json:"m"`
