@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	// go.yaml.in/yaml/v3 is the YAML organisation's maintained continuation
@@ -464,8 +465,19 @@ func (r *articleReader) strList(n *yaml.Node, what string) []string {
 }
 
 // IsDate reports whether s is a date as sources give them: YYYY, YYYY-MM
-// or YYYY-MM-DD.
-func IsDate(s string) bool { return datePattern.MatchString(s) }
+// or YYYY-MM-DD. A full date must also be a day of the calendar:
+// 2018-02-31 is refused (the STIX export could not write it as a
+// timestamp).
+func IsDate(s string) bool {
+	if !datePattern.MatchString(s) {
+		return false
+	}
+	if len(s) == len("2006-01-02") {
+		_, err := time.Parse("2006-01-02", s)
+		return err == nil
+	}
+	return true
+}
 
 var datePattern = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
 
@@ -476,8 +488,8 @@ func (r *articleReader) date(n *yaml.Node, what string) string {
 		return ""
 	}
 	v := strings.TrimSpace(n.Value)
-	if !datePattern.MatchString(v) {
-		r.ps.at(n.Line, n.Column, "%s %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", what, v)
+	if !IsDate(v) {
+		r.ps.at(n.Line, n.Column, "%s %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD, a day of the calendar)", what, v)
 		return ""
 	}
 	return v

@@ -420,7 +420,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 			UID: o.ID, Type: relType, From: o.SourceRef, To: o.TargetRef,
 			Quote: quote, Date: datePart(o.StartTime), Citations: citations(o.ExternalRefs),
 		}
-		if o.XDate != "" && datePattern.MatchString(o.XDate) {
+		if o.XDate != "" && IsDate(o.XDate) {
 			claim.Date = o.XDate
 		}
 		claim.Properties = r.properties(p, "relationship", func(name string) (model.Property, bool) {
