@@ -15,11 +15,20 @@ import (
 // and stderr.
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	if env == nil {
+		env = noServerEnv
+	}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, ioStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut},
 		func(k string) string { return env[k] })
 	return code, out.String(), errOut.String()
 }
+
+// noServerEnv is the environment of a test that must not reach any
+// server: a closed port on loopback, so that a command that connects by
+// mistake fails (exit 3) instead of talking to whatever listens on the
+// default localhost:7687.
+var noServerEnv = map[string]string{"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "not-a-server"}
 
 func TestExitCode(t *testing.T) {
 	tests := []struct {
