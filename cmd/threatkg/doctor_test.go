@@ -166,12 +166,17 @@ func TestPasswordNeverPrinted(t *testing.T) {
 		{env, []string{"query", "-e", "RETURN $p AS p", "--param", "p=x"}},
 		{env, []string{"export", "--format", "stix"}}, {env, []string{"load", "--dry-run", seedArticle}},
 		{env, []string{"--help"}},
+		{env, []string{"schema", "apply"}}, {env, []string{"resolve", "--explain", "APT10"}},
+		{env, []string{"extract", seedArticle + "/article.txt", "--load", "--date", "2018-12-20"}},
+		{env, []string{"bench", "--size", "S"}}, // refuses the non-empty database, after connecting
 		{withURI("neo4j://127.0.0.1:" + graphtest.FreePort(t)), []string{"doctor", "--format", "json"}},
 		{withURI("neo4j://neo4j:" + password + "@127.0.0.1:" + graphtest.FreePort(t)), []string{"doctor"}},
 		{withURI("bolt+s://neo4j:" + password + "@" + strings.TrimPrefix(env[graph.EnvURI], "neo4j://")), []string{"stats"}},
+		{env, []string{"reset", "--yes"}}, // last: it empties the database
 	}
 	for _, r := range runs {
-		_, out, errOut := runCLI(t, r.env, "", r.args...)
+		code, out, errOut := runCLI(t, r.env, "", r.args...)
+		t.Logf("%v: exit %d", r.args, code)
 		if strings.Contains(out+errOut, password) {
 			t.Errorf("%v printed the password:\n%s%s", r.args, out, errOut)
 		}
