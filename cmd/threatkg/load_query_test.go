@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -704,5 +706,149 @@ func TestHostileInputCorpus(t *testing.T) {
 	}
 	if after := graphtest.Fingerprint(t, c); after != before {
 		t.Errorf("the graph changed: %s -> %s", before, after)
+	}
+}
+
+// attackUses reads the ATT&CK bundle's "uses" relationships, as the loader
+// keeps them (no revoked or deprecated object or relationship): who uses
+// what, by STIX id, and each object's name and ATT&CK id.
+func attackUses(t *testing.T) (uses map[string][]string, name, attackID, typ map[string]string) {
+	t.Helper()
+	f, err := os.Open("../../testdata/stix/attack/enterprise-attack-subset.json.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bundle struct {
+		Objects []struct {
+			Type, ID, Name   string
+			RelationshipType string `json:"relationship_type"`
+			SourceRef        string `json:"source_ref"`
+			TargetRef        string `json:"target_ref"`
+			Revoked          bool
+			Deprecated       bool `json:"x_mitre_deprecated"`
+			Refs             []struct {
+				Source string `json:"source_name"`
+				ID     string `json:"external_id"`
+			} `json:"external_references"`
+		} `json:"objects"`
+	}
+	if err := json.NewDecoder(zr).Decode(&bundle); err != nil {
+		t.Fatal(err)
+	}
+	name, attackID, typ = map[string]string{}, map[string]string{}, map[string]string{}
+	for _, o := range bundle.Objects {
+		if o.Type == "relationship" || o.Revoked || o.Deprecated {
+			continue
+		}
+		name[o.ID], typ[o.ID] = o.Name, o.Type
+		for _, r := range o.Refs {
+			if r.Source == "mitre-attack" {
+				attackID[o.ID] = r.ID
+			}
+		}
+	}
+	uses = map[string][]string{}
+	for _, o := range bundle.Objects {
+		if o.Type == "relationship" && o.RelationshipType == "uses" && !o.Revoked && !o.Deprecated &&
+			name[o.SourceRef] != "" && name[o.TargetRef] != "" {
+			uses[o.SourceRef] = append(uses[o.SourceRef], o.TargetRef)
+		}
+	}
+	return uses, name, attackID, typ
+}
+
+// TestQueriesAgainstATTACK checks two canned queries on the whole ATT&CK
+// subset against the answer computed here from the bundle itself: the
+// techniques two groups share (directly or through their software), and
+// the groups that use a technique only through their software.
+func TestQueriesAgainstATTACK(t *testing.T) {
+	graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	if code, _, errOut := runCLI(t, env, "", "load", "../../testdata/stix/attack/enterprise-attack-subset.json.gz"); code != exitOK {
+		t.Fatalf("load ATT&CK: exit %d: %s", code, errOut)
+	}
+	uses, name, attackID, typ := attackUses(t)
+	techniquesOf := func(actor string) map[string]bool {
+		out := map[string]bool{}
+		for _, x := range uses[actor] {
+			switch typ[x] {
+			case "attack-pattern":
+				out[attackID[x]] = true
+			case "malware", "tool":
+				for _, y := range uses[x] {
+					if typ[y] == "attack-pattern" {
+						out[attackID[y]] = true
+					}
+				}
+			}
+		}
+		return out
+	}
+	groupID := func(n string) string {
+		for id, v := range name {
+			if v == n && typ[id] == "intrusion-set" {
+				return id
+			}
+		}
+		t.Fatalf("no intrusion set %q in the bundle", n)
+		return ""
+	}
+	a, b := techniquesOf(groupID("menuPass")), techniquesOf(groupID("APT41"))
+	want := []string{}
+	for id := range a {
+		if b[id] {
+			want = append(want, id)
+		}
+	}
+	sort.Strings(want)
+	if len(want) == 0 || len(want) == len(a) {
+		t.Fatalf("a poor test case: %d shared of %d", len(want), len(a))
+	}
+	var got []string
+	for _, r := range queryJSON(t, env, "shared-techniques", "--param", "a=APT10", "--param", "b=APT41") {
+		got = append(got, r["technique_id"].(string))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("shared-techniques APT10 APT41:\n got %v\nwant %v", got, want)
+	}
+
+	// A technique that some group uses only through its software.
+	var technique, group, software string
+	for g, targets := range uses {
+		if typ[g] != "intrusion-set" {
+			continue
+		}
+		direct := map[string]bool{}
+		for _, x := range targets {
+			if typ[x] == "attack-pattern" {
+				direct[x] = true
+			}
+		}
+		for _, s := range targets {
+			if typ[s] != "malware" && typ[s] != "tool" {
+				continue
+			}
+			for _, x := range uses[s] {
+				if typ[x] == "attack-pattern" && !direct[x] && (technique == "" || attackID[x] < technique) {
+					technique, group, software = attackID[x], name[g], name[s]
+				}
+			}
+		}
+	}
+	found := false
+	for _, r := range queryJSON(t, env, "technique-actors", "--param", "technique="+technique) {
+		if r["actor"] == group {
+			for _, v := range r["via"].([]any) {
+				found = found || v == "software: "+software
+			}
+		}
+	}
+	if !found {
+		t.Errorf("technique-actors %s lacks %s via software %s", technique, group, software)
 	}
 }
