@@ -132,6 +132,16 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		delete(extra, k)
 		return v, ok
 	}
+	// takeDate is take for a date: a STIX timestamp is a full date, so a
+	// vaguer one (2006, 2006-05) also stays in x_threatkg_properties, which
+	// the import prefers, and the round trip keeps its precision.
+	takeDate := func(k string) (string, bool) {
+		v, ok := extra[k].(string)
+		if ok && len(v) == len("2006-01-02") {
+			delete(extra, k)
+		}
+		return v, ok
+	}
 	aliases := len(e.Aliases) > 0
 	switch e.Label {
 	case "ThreatActor", "Campaign", "Malware", "Tool", "Technique":
@@ -156,15 +166,15 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 			o["external_references"] = []any{ref}
 		}
 	case "ThreatActor":
-		if v, ok := take("first_seen"); ok {
-			o["first_seen"] = timestamp(v.(string))
+		if v, ok := takeDate("first_seen"); ok {
+			o["first_seen"] = timestamp(v)
 		}
 	case "Campaign":
-		if v, ok := take("start"); ok {
-			o["first_seen"] = timestamp(v.(string))
+		if v, ok := takeDate("start"); ok {
+			o["first_seen"] = timestamp(v)
 		}
-		if v, ok := take("end"); ok {
-			o["last_seen"] = timestamp(v.(string))
+		if v, ok := takeDate("end"); ok {
+			o["last_seen"] = timestamp(v)
 		}
 	case "Malware":
 		o["is_family"] = true

@@ -2,6 +2,7 @@ package main
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -388,6 +389,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Fatalf("load menupass: %s", errOut)
 	}
 	_, before, _ := runCLI(t, env, "", "stats", "--format", "json")
+	beforeContent := graphContent(t)
 	out := filepath.Join(t.TempDir(), "export.json")
 	if code, _, errOut := runCLI(t, env, "", "export", "--format", "stix", "-o", out); code != exitOK {
 		t.Fatalf("export: exit %d: %s", code, errOut)
@@ -408,6 +410,11 @@ func TestExportRoundTrip(t *testing.T) {
 	_, after, _ := runCLI(t, env, "", "stats", "--format", "json")
 	if before != after {
 		t.Errorf("counts differ after the round trip:\nbefore %s\nafter  %s", before, after)
+	}
+	// The same entities (names, descriptions, aliases, properties) and the
+	// same claims (type, ends, quote, source), not only the same counts.
+	if afterContent := graphContent(t); afterContent != beforeContent {
+		t.Errorf("the graph's content differs after the round trip:\n%s", firstDifference(beforeContent, afterContent))
 	}
 	// Provenance survives: the article's claims are still the article's.
 	rows := queryJSON(t, env, "charged-individuals")
@@ -851,4 +858,41 @@ func TestQueriesAgainstATTACK(t *testing.T) {
 	if !found {
 		t.Errorf("technique-actors %s lacks %s via software %s", technique, group, software)
 	}
+}
+
+// graphContent lists, sorted, every entity with what the sources said of
+// it and every claim with its provenance: what an export must carry.
+func graphContent(t *testing.T) string {
+	t.Helper()
+	c := graphtest.Open(t)
+	var lines []string
+	for _, q := range []string{
+		"MATCH (e:Entity) RETURN e.uid, labels(e), e.name, e.description, e.aliases, properties(e)",
+		"MATCH (a:Entity)-[r]->(b:Entity) WHERE r.claim IS NOT NULL RETURN type(r), a.uid, b.uid, r.quote, r.source, r.date",
+	} {
+		res, err := c.Read(context.Background(), q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range res.Records {
+			if props, ok := rec[len(rec)-1].(map[string]any); ok {
+				delete(props, "loaded_at") // when it was written, not what
+				delete(props, "keys")
+			}
+			b, _ := json.Marshal(rec)
+			lines = append(lines, string(b))
+		}
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func firstDifference(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return "before: " + al[i] + "\nafter:  " + bl[i]
+		}
+	}
+	return fmt.Sprintf("%d lines before, %d after", len(al), len(bl))
 }
