@@ -61,9 +61,13 @@ func (x *extractor) recogniseStates(i int) {
 	sent := x.text[s.start:s.end]
 	type hit struct {
 		span
-		st      *state
-		demonym bool
-		label   string
+		st            *state
+		demonym       bool
+		label         string
+		full          span
+		before, after string
+		weak          bool // labelled by default, or after a list's weak first item
+		skip          bool
 	}
 	var hits []hit
 	found := x.pre[i].states
@@ -83,6 +87,7 @@ func (x *extractor) recogniseStates(i int) {
 	}
 	prevLabel := ""
 	prevEnd := -1
+	prevWeak := false
 	for k := range hits {
 		h := &hits[k]
 		before := x.text[s.start:h.start]
@@ -97,8 +102,10 @@ func (x *extractor) recogniseStates(i int) {
 				}
 			}
 		}
+		h.full, h.before, h.after = full, before, after
 		if capitals[x.text[h.start:h.end]] && !reCapitalActs.MatchString(after) && !reCapitalObject.MatchString(tail(before, 30)) {
 			prevLabel = ""
+			h.skip = true
 			continue // "the Tokyo Olympics": a city, not a government
 		}
 		switch {
@@ -114,20 +121,44 @@ func (x *extractor) recogniseStates(i int) {
 			h.label = labelCountry
 		case reLocative.MatchString(tail(before, 40)) && !(strings.HasSuffix(before, "and ") || strings.HasSuffix(before, ", ")):
 			h.label = labelCountry
-		case prevLabel != "" && prevEnd >= 0 && reStateListGap.MatchString(x.text[prevEnd:h.start]):
-			h.label = prevLabel
-		case h.st.iso2 == "" && h.st.invented == false:
-			h.label = labelGovernment // a bloc
 		case reCapitalActs.MatchString(after) || reCapitalObject.MatchString(tail(before, 30)) || reBetweenStates.MatchString(tail(before, 30)):
 			h.label = labelGovernment // the state acts, or is acted on as a party
+		case prevLabel != "" && prevEnd >= 0 && reStateListGap.MatchString(x.text[prevEnd:h.start]):
+			h.label, h.weak = prevLabel, prevWeak
+		case h.st.iso2 == "" && h.st.invented == false:
+			h.label = labelGovernment // a bloc
 		default:
-			h.label = labelCountry
+			h.label, h.weak = labelCountry, true
 		}
-		prevLabel, prevEnd = h.label, h.end
+		prevLabel, prevEnd, prevWeak = h.label, h.end, h.weak
 		if h.label == "" {
 			prevLabel = ""
+		}
+	}
+	// A list acts as one: "Britain and Australia condemned China": Britain
+	// is a Government too.
+	for k := 0; k < len(hits); {
+		j := k + 1
+		for j < len(hits) && !hits[j].skip && reStateListGap.MatchString(x.text[hits[j-1].end:hits[j].start]) {
+			j++
+		}
+		acts := false
+		for _, h := range hits[k:j] {
+			acts = acts || h.label == labelGovernment && !h.weak && !h.demonym
+		}
+		for m := k; m < j && acts; m++ {
+			if hits[m].weak {
+				hits[m].label = labelGovernment
+			}
+		}
+		k = j
+	}
+	for k := range hits {
+		h := &hits[k]
+		if h.skip || h.label == "" {
 			continue
 		}
+		full, after := h.full, h.after
 		fresh := x.lookup(h.label, h.st.name) == nil
 		e := x.entity(h.label, h.st.name, full, ruleStateKnown, 0.85)
 		if fresh && h.st.invented {

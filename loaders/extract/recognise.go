@@ -444,7 +444,7 @@ var orgHeadStart = map[string]bool{
 var (
 	capitals = map[string]bool{"Beijing": true, "Moscow": true, "Kremlin": true, "Tehran": true, "Pyongyang": true, "London": true,
 		"Tokyo": true, "Berlin": true, "Paris": true, "Canberra": true, "Ottawa": true, "Kyiv": true, "Kiev": true}
-	reCapitalActs   = regexp.MustCompile(`^(?:’s|'s)? (?:has |have |had |is |was |will |would |must |also )?(?:said|says|denied|denies|rejected|dismissed|responded|condemned|blamed|accused|warned|called|urged|sponsored|directed|backed|sanctioned|imposed|indicted|charged|expelled|summoned|announced|attributed|signed|agreed|joined|government|authorities|officials|regime)\b`)
+	reCapitalActs   = regexp.MustCompile(`^(?:’s|'s)? (?:has |have |had |is |was |will |would |must |also |(?:is|are|was|were) (?:expected|set|due|poised|likely|about|going|ready) to )?(?:condemn|sanction|accuse|respond|denounce|call|said|says|denied|denies|rejected|dismissed|responded|condemned|blamed|accused|warned|called|urged|sponsored|directed|backed|sanctioned|imposed|indicted|charged|expelled|summoned|announced|attributed|signed|agreed|joined|government|authorities|officials|regime)\b`)
 	reCapitalObject = regexp.MustCompile(`\b(?:condemned|condemn|blamed|blame|accused|accuse|urged|urge|warned|warn|called on|sanctioned|against|by|to) (?:the )?$`)
 )
 

@@ -240,3 +240,30 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+// A condemnation's status says whether it was made or, when the text was
+// written, only expected.
+func TestCondemnationStatus(t *testing.T) {
+	for text, want := range map[string]string{
+		"Britain and Australia are expected to condemn China for the hacking campaign.": "expected",
+		"Britain and Australia condemned China for the hacking campaign.":                     "made",
+	} {
+		d := Extract(text, Options{})
+		names := map[string]string{}
+		for _, e := range d.Entities {
+			names[e.ID] = e.Name
+		}
+		n := 0
+		for _, r := range d.Relations {
+			if r.Type == relCondemned && names[r.To] == "China" {
+				n++
+				if r.Properties["status"] != want {
+					t.Errorf("%q: %s condemns China with status %v, want %s", text, names[r.From], r.Properties["status"], want)
+				}
+			}
+		}
+		if n < 2 {
+			t.Errorf("%q: %d condemnations of China, want at least 2: %+v", text, n, d.Relations)
+		}
+	}
+}
