@@ -246,7 +246,7 @@ func TestDates(t *testing.T) {
 func TestCondemnationStatus(t *testing.T) {
 	for text, want := range map[string]string{
 		"Britain and Australia are expected to condemn China for the hacking campaign.": "expected",
-		"Britain and Australia condemned China for the hacking campaign.":                     "made",
+		"Britain and Australia condemned China for the hacking campaign.":               "made",
 	} {
 		d := Extract(text, Options{})
 		names := map[string]string{}
