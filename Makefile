@@ -72,8 +72,8 @@ e2e: vet test-neo4j ## the browser tests (headless Chromium); refreshes docs/bro
 vet: ## go vet
 	$(GO) vet ./...
 
-unit: ## unit tests only: no Neo4j needed (integration tests skip)
-	env -u NEO4J_URI -u CI $(GO) test -count=1 ./...
+unit: ## unit tests only: no Neo4j, no server started (integration tests and the local-server tests skip)
+	env -u NEO4J_URI -u CI -u THREATKG_REQUIRE_NEO4J THREATKG_NO_SERVERS=1 $(GO) test -count=1 ./...
 
 bench: build bench-go bench-neo4j ## Go benchmarks, then load and query the synthetic S and M corpora (JSON on stdout; wipes the bench server)
 	@set -a; . .neo4j-bench/env; set +a; \
