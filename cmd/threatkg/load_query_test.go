@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,12 +16,11 @@ import (
 	"time"
 
 	"github.com/threatkg/threatkg/graph/graphtest"
+	"github.com/threatkg/threatkg/graph/graphtest/golden"
 	"github.com/threatkg/threatkg/graph/model"
 	"github.com/threatkg/threatkg/loaders"
 	"github.com/threatkg/threatkg/queries"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 const seedArticle = "../../testdata/articles/apt10-2018-12-20"
 
@@ -108,22 +106,7 @@ func TestCannedQueriesGolden(t *testing.T) {
 					}
 				}
 			}
-			golden := filepath.Join("..", "..", "testdata", "golden", "queries", q.Name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/threatkg -run Golden -update)", err)
-			}
-			if out != string(want) {
-				t.Errorf("output differs from %s (run with -update after checking the change):\ngot:\n%s", golden, out)
-			}
+			golden.Check(t, filepath.Join("..", "..", "testdata", "golden", "queries", q.Name+".json"), []byte(out), "go test ./cmd/threatkg -run Golden -update")
 		})
 	}
 }

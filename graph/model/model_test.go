@@ -1,11 +1,11 @@
 package model
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/threatkg/threatkg/graph/graphtest/golden"
 )
 
 func TestDeclaredModelIsConsistent(t *testing.T) {
@@ -38,24 +38,9 @@ func TestModelCheckFindsProblems(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite docs/model.md")
-
 // TestModelDocIsCurrent keeps docs/model.md equal to the model's Markdown.
 func TestModelDocIsCurrent(t *testing.T) {
-	path := filepath.Join("..", "..", "docs", "model.md")
-	got := Declared.Markdown()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run: go test ./graph/model -update)", err)
-	}
-	if string(want) != got {
-		t.Error("docs/model.md is out of date: run go test ./graph/model -update")
-	}
+	golden.Check(t, filepath.Join("..", "..", "docs", "model.md"), []byte(Declared.Markdown()), "go test ./graph/model -update")
 }
 
 func TestEntityUID(t *testing.T) {

@@ -1,9 +1,7 @@
 package extract
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"maps"
 	"os"
 	"path/filepath"
@@ -11,11 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/threatkg/threatkg/graph/graphtest/golden"
 	"github.com/threatkg/threatkg/graph/model"
 	"github.com/threatkg/threatkg/loaders"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 const articles = "../../testdata/articles"
 
@@ -455,22 +452,7 @@ func TestDraftJSONShape(t *testing.T) {
 			t.Fatalf("relation keys %q", keys)
 		}
 	}
-	golden := "../../testdata/golden/extract/apt10-2018-12-20.json"
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./loaders/extract -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("the JSON draft differs from %s; if the change is intended, run go test ./loaders/extract -update and review the diff", golden)
-	}
+	golden.Check(t, "../../testdata/golden/extract/apt10-2018-12-20.json", got, "go test ./loaders/extract -update")
 }
 
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/threatkg/threatkg/graph/graphtest/golden"
 	"github.com/threatkg/threatkg/graph/model"
 )
 
@@ -138,7 +139,7 @@ func TestRuleDocIsCurrent(t *testing.T) {
 		t.Fatalf("%s lacks the rule table's markers", path)
 	}
 	want := doc[:i+len(ruleTableBegin)] + RuleTable() + doc[j:]
-	if *update {
+	if *golden.Update {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
