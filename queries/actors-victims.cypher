@@ -4,7 +4,7 @@
 // @param actor string optional Name or alias of one threat actor (case-insensitive); every actor when not set.
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns actor, victim, victim_type, via, evidence, sources
-// In Neo4j Browser: :param actor => 'APT10'   (or => null for every actor)
+// In Neo4j Browser: :param actor => 'APT10'; :param limit => 100   (actor => null for every actor)
 // The names index finds the entities whose name or an alias holds the words
 // given; the WHERE keeps exact (case-insensitive) matches. Without $actor:
 // every threat actor.

@@ -3,6 +3,7 @@
 // @description Agreements, their parties, who violated them, and the quote that says so.
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns agreement, parties, violator, evidence, sources
+// In Neo4j Browser: :param limit => 100
 MATCH (v:Entity)-[r:VIOLATED]->(g:Agreement)
 // The source report, through its uid (a per-row index lookup).
 CALL (r) { MATCH (s:Report {uid: r.source}) RETURN s }

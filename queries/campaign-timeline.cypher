@@ -3,6 +3,7 @@
 // @description Campaigns by start date: who conducted them (the threat actor, else the sponsor it is attributed to), when, and their victims.
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns campaign, actor, start, end, victims
+// In Neo4j Browser: :param limit => 100
 MATCH (c:Campaign)
 // The first campaigns in time order, before the per-campaign lookups.
 WITH c ORDER BY c.start IS NULL, c.start, c.name

@@ -204,3 +204,26 @@ func TestBrowserLink(t *testing.T) {
 		t.Errorf("parameterless link = %s", got)
 	}
 }
+
+// Every query runs unchanged in Neo4j Browser once its parameters are set:
+// its header says how, for each parameter.
+func TestEveryParameterHasABrowserHint(t *testing.T) {
+	qs, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		var hints []string
+		for _, line := range strings.Split(q.Cypher, "\n") {
+			if strings.HasPrefix(line, "// In Neo4j Browser:") {
+				hints = append(hints, line)
+			}
+		}
+		hint := strings.Join(hints, " ")
+		for _, p := range q.Params {
+			if !strings.Contains(hint, ":param "+p.Name+" =>") {
+				t.Errorf("%s: no \"// In Neo4j Browser: :param %s => ...\" line", q.Name, p.Name)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@
 // @description Industry sectors with the actors that target them (directly, through a campaign, or through a victim in the sector) and the number of supporting claims.
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
 // @columns sector, actors, claims
+// In Neo4j Browser: :param limit => 100
 MATCH (s:Sector)
 // Claims that target the sector, or an entity that is part of it; one row
 // per attacker first (a claim is one relationship, so no row repeats).
