@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	segjson "github.com/segmentio/encoding/json"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	segjson "github.com/segmentio/encoding/json"
 
 	"github.com/threatkg/threatkg/graph/model"
 )
@@ -140,16 +141,16 @@ var sdoTypes = map[string]bool{
 // stixLabels maps STIX types to labels (identity and location are decided
 // per object).
 var stixLabels = map[string]string{
-	"intrusion-set": "ThreatActor", "threat-actor": "ThreatActor", "campaign": "Campaign",
-	"malware": "Malware", "tool": "Tool", "attack-pattern": "Technique", "vulnerability": "Vulnerability",
-	"x-threatkg-agreement": "Agreement", "x-threatkg-legal-action": "LegalAction",
+	"intrusion-set": model.LabelThreatActor, "threat-actor": model.LabelThreatActor, "campaign": model.LabelCampaign,
+	"malware": model.LabelMalware, "tool": model.LabelTool, "attack-pattern": model.LabelTechnique, "vulnerability": model.LabelVulnerability,
+	"x-threatkg-agreement": model.LabelAgreement, "x-threatkg-legal-action": model.LabelLegalAction,
 }
 
 // stixRelTypes maps STIX relationship types to the model's.
 var stixRelTypes = map[string]string{
-	"uses": "USES", "attributed-to": "ATTRIBUTED_TO", "targets": "TARGETED", "exploits": "EXPLOITS",
-	"subtechnique-of": "SUBTECHNIQUE_OF", "variant-of": "VARIANT_OF",
-	"located-at": "LOCATED_IN", "originates-from": "LOCATED_IN",
+	"uses": model.RelUses, "attributed-to": model.RelAttributedTo, "targets": model.RelTargeted, "exploits": model.RelExploits,
+	"subtechnique-of": model.RelSubtechniqueOf, "variant-of": model.RelVariantOf,
+	"located-at": model.RelLocatedIn, "originates-from": model.RelLocatedIn,
 }
 
 var (
@@ -404,8 +405,8 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		}
 		// STIX says an actor, campaign or tool "targets" a vulnerability
 		// (and malware "exploits" it): both are EXPLOITS here.
-		if relType == "TARGETED" && (labels[1] == "Vulnerability" || labels[1] == "" && stixIDType(o.TargetRef) == "vulnerability") {
-			relType = "EXPLOITS"
+		if relType == model.RelTargeted && (labels[1] == model.LabelVulnerability || labels[1] == "" && stixIDType(o.TargetRef) == "vulnerability") {
+			relType = model.RelExploits
 		}
 		rt, _ := r.model.Rel(relType)
 		if labels[0] != "" && labels[1] != "" && !rt.Allows(labels[0], labels[1]) {
@@ -626,23 +627,23 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 	case o.Type == "identity":
 		label, ok = identityLabel(o), true
 	case o.Type == "location" && o.Country == "" && o.Region != "":
-		label, ok = "Region", true
+		label, ok = model.LabelRegion, true
 	case o.Type == "location":
 		if o.Country == "" {
 			r.skipped("location objects: no country or region")
 			return model.Entity{}, false
 		}
-		label, ok = "Country", true
+		label, ok = model.LabelCountry, true
 	}
 	if !ok {
 		r.skipped("%s objects: type not in threatkg's model", o.Type)
 		return model.Entity{}, false
 	}
 	name := strings.TrimSpace(o.Name)
-	if name == "" && label == "Country" {
+	if name == "" && label == model.LabelCountry {
 		name = strings.ToUpper(o.Country)
 	}
-	if name == "" && label == "Region" {
+	if name == "" && label == model.LabelRegion {
 		name = regionName(o.Region)
 	}
 	if name == "" {
@@ -671,7 +672,7 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		}
 	}
 	for _, ref := range o.ExternalRefs {
-		if (ref.SourceName == "mitre-attack" || ref.SourceName == "cve" && label == "Vulnerability") && ref.ExternalID != "" {
+		if (ref.SourceName == "mitre-attack" || ref.SourceName == "cve" && label == model.LabelVulnerability) && ref.ExternalID != "" {
 			set("external_id", ref.ExternalID)
 			set("url", ref.URL)
 			break
@@ -679,7 +680,7 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 	}
 	set("platforms", o.MitrePlatforms)
 	switch label {
-	case "Technique":
+	case model.LabelTechnique:
 		var tactics []string
 		seen := map[string]bool{}
 		for _, k := range o.KillChainPhases {
@@ -690,14 +691,14 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		}
 		set("tactics", tactics)
 		e.Properties["is_subtechnique"] = o.MitreSubtech
-	case "ThreatActor":
+	case model.LabelThreatActor:
 		set("first_seen", datePart(o.FirstSeen))
-	case "Campaign":
+	case model.LabelCampaign:
 		set("start", datePart(o.FirstSeen))
 		set("end", datePart(o.LastSeen))
-	case "Country":
+	case model.LabelCountry:
 		set("iso2", strings.ToUpper(o.Country))
-	case "Organization":
+	case model.LabelOrganization:
 		set("kind", o.IdentityClass)
 	}
 	// threatkg's export keeps the model's other properties here.
@@ -758,16 +759,16 @@ func (r *stixReader) properties(p *placedObject, what string, lookup func(string
 func identityLabel(o stixObject) string {
 	switch o.IdentityClass {
 	case "individual":
-		return "Person"
+		return model.LabelPerson
 	case "class":
-		return "Sector"
+		return model.LabelSector
 	}
 	for _, s := range o.Sectors {
 		if strings.HasPrefix(s, "government") {
-			return "Government"
+			return model.LabelGovernment
 		}
 	}
-	return "Organization"
+	return model.LabelOrganization
 }
 
 // entityQuote is what the MENTIONS edge quotes: the description's first

@@ -144,7 +144,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 	}
 	aliases := len(e.Aliases) > 0
 	switch e.Label {
-	case "ThreatActor", "Campaign", "Malware", "Tool", "Technique":
+	case model.LabelThreatActor, model.LabelCampaign, model.LabelMalware, model.LabelTool, model.LabelTechnique:
 		if aliases {
 			o["aliases"] = e.Aliases
 		}
@@ -157,7 +157,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		}
 	}
 	switch e.Label {
-	case "Vulnerability":
+	case model.LabelVulnerability:
 		if id, ok := take("external_id"); ok {
 			ref := map[string]any{"source_name": "cve", "external_id": id}
 			if url, ok := take("url"); ok {
@@ -165,20 +165,20 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 			}
 			o["external_references"] = []any{ref}
 		}
-	case "ThreatActor":
+	case model.LabelThreatActor:
 		if v, ok := takeDate("first_seen"); ok {
 			o["first_seen"] = timestamp(v)
 		}
-	case "Campaign":
+	case model.LabelCampaign:
 		if v, ok := takeDate("start"); ok {
 			o["first_seen"] = timestamp(v)
 		}
 		if v, ok := takeDate("end"); ok {
 			o["last_seen"] = timestamp(v)
 		}
-	case "Malware":
+	case model.LabelMalware:
 		o["is_family"] = true
-	case "Technique":
+	case model.LabelTechnique:
 		if v, ok := take("tactics"); ok {
 			var phases []any
 			for _, t := range v.([]string) {
@@ -189,19 +189,19 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		if v, ok := take("is_subtechnique"); ok {
 			o["x_mitre_is_subtechnique"] = v
 		}
-	case "Person":
+	case model.LabelPerson:
 		o["identity_class"] = "individual"
-	case "Organization":
+	case model.LabelOrganization:
 		o["identity_class"] = "organization"
-	case "Government":
+	case model.LabelGovernment:
 		o["identity_class"] = "organization"
 		o["sectors"] = []string{"government-national"}
-	case "Sector":
+	case model.LabelSector:
 		o["identity_class"] = "class"
-	case "Region":
+	case model.LabelRegion:
 		// STIX's region vocabulary is lower case and hyphenated ("middle-east")
 		o["region"] = strings.ToLower(strings.Join(strings.Fields(e.Name), "-"))
-	case "Country":
+	case model.LabelCountry:
 		country := e.Name
 		if v, ok := take("iso2"); ok {
 			country = v.(string)
@@ -212,7 +212,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		o["x_mitre_platforms"] = v
 	}
 	switch e.Label {
-	case "Person", "Organization", "Government", "Sector", "Country", "Region", "Agreement", "LegalAction", "Vulnerability":
+	case model.LabelPerson, model.LabelOrganization, model.LabelGovernment, model.LabelSector, model.LabelCountry, model.LabelRegion, model.LabelAgreement, model.LabelLegalAction, model.LabelVulnerability:
 		// These STIX types have no aliases property.
 		if aliases {
 			o["x_threatkg_aliases"] = e.Aliases
@@ -228,7 +228,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 // object of STIX type from: STIX has malware "exploit" a vulnerability, and
 // actors, campaigns and tools "target" it.
 func stixRelationshipTypeFrom(t, from string) string {
-	if t == "EXPLOITS" && from != "malware" {
+	if t == model.RelExploits && from != "malware" {
 		return "targets"
 	}
 	return stixRelationshipType(t)

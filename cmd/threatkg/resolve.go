@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 type resolveOptions struct {
@@ -102,7 +103,7 @@ func runResolve(ctx context.Context, opts *resolveOptions) error {
 		}
 		for _, l := range e.Links {
 			switch l.Kind {
-			case "SAME_AS":
+			case model.SameAsType:
 				fmt.Fprintf(out, "  linked: %q = %q, because both are called %q (%s; sources: %s)\n", l.From, l.To, l.Matched, l.Method, strings.Join(l.Sources, ", "))
 			default:
 				fmt.Fprintf(out, "  kept apart: %q and %q (%s)\n", l.From, l.To, l.Method)

@@ -13,7 +13,7 @@ func (x *extractor) recogniseCampaigns(i int) {
 	sent := x.text[s.start:s.end]
 	at := func(a, b int) span { return span{s.start + a, s.start + b} }
 	// Campaigns with a name of their own.
-	if hasAny(sent, "Conspiracy", "Campaign", "Operation") {
+	if hasAny(sent, campaignWords...) {
 		for _, m := range reQuotedCamp.FindAllStringSubmatchIndex(sent, -1) {
 			e := x.entity(labelCampaign, sent[m[2]:m[3]], at(m[0], m[1]), ruleCampaignQuote, 0.75)
 			x.mention(i, at(m[2], m[3]), e)
@@ -27,7 +27,7 @@ func (x *extractor) recogniseCampaigns(i int) {
 	}
 
 	// Agreements.
-	if hasAny(sent, "Agreement", "Accord", "Treaty", "Charter", "Convention", "Commitments", "Pact", "Memorandum", "Declaration") {
+	if hasAny(sent, agreementWords...) {
 		for _, m := range reAgreement.FindAllStringIndex(sent, -1) {
 			name := strings.TrimSuffix(strings.TrimSpace(sent[m[0]:m[1]]), ".")
 			name = strings.TrimPrefix(name, "The ")
@@ -55,3 +55,9 @@ func (x *extractor) agreementEntity(name string, evidence span) *entity {
 	}
 	return x.entity(labelAgreement, name, evidence, ruleAgreement, 0.8)
 }
+
+// Words that name campaigns and agreements in prose.
+var (
+	campaignWords  = strings.Fields("Conspiracy Campaign Operation")
+	agreementWords = strings.Fields("Agreement Accord Treaty Charter Convention Commitments Pact Memorandum Declaration")
+)

@@ -25,39 +25,39 @@ import (
 // against the declared model at run time (TestRulesUseTheDeclaredModel) and
 // every relation against the model's allowed endpoints before it is emitted.
 const (
-	labelActor       = "ThreatActor"
-	labelPerson      = "Person"
-	labelOrg         = "Organization"
-	labelGovernment  = "Government"
-	labelCountry     = "Country"
-	labelRegion      = "Region"
-	labelSector      = "Sector"
-	labelCampaign    = "Campaign"
-	labelAgreement   = "Agreement"
-	labelLegalAction = "LegalAction"
-	labelMalware     = "Malware"
-	labelTool        = "Tool"
-	labelTechnique   = "Technique"
-	labelVuln        = "Vulnerability"
+	labelActor       = model.LabelThreatActor
+	labelPerson      = model.LabelPerson
+	labelOrg         = model.LabelOrganization
+	labelGovernment  = model.LabelGovernment
+	labelCountry     = model.LabelCountry
+	labelRegion      = model.LabelRegion
+	labelSector      = model.LabelSector
+	labelCampaign    = model.LabelCampaign
+	labelAgreement   = model.LabelAgreement
+	labelLegalAction = model.LabelLegalAction
+	labelMalware     = model.LabelMalware
+	labelTool        = model.LabelTool
+	labelTechnique   = model.LabelTechnique
+	labelVuln        = model.LabelVulnerability
 
-	relAffiliated = "AFFILIATED_WITH"
-	relAttributed = "ATTRIBUTED_TO"
-	relConducted  = "CONDUCTED"
-	relTargeted   = "TARGETED"
-	relCharged    = "CHARGED_IN"
-	relBroughtBy  = "BROUGHT_BY"
-	relCondemned  = "CONDEMNED"
-	relViolated   = "VIOLATED"
-	relPartyTo    = "PARTY_TO"
-	relWorksFor   = "WORKS_FOR"
-	relPartOf     = "PART_OF"
-	relLocatedIn  = "LOCATED_IN"
-	relGoverns    = "GOVERNS"
-	relAnnounced  = "ANNOUNCED"
-	relReported   = "REPORTED"
-	relDiscovered = "DISCOVERED"
-	relUses       = "USES"
-	relExploits   = "EXPLOITS"
+	relAffiliated = model.RelAffiliatedWith
+	relAttributed = model.RelAttributedTo
+	relConducted  = model.RelConducted
+	relTargeted   = model.RelTargeted
+	relCharged    = model.RelChargedIn
+	relBroughtBy  = model.RelBroughtBy
+	relCondemned  = model.RelCondemned
+	relViolated   = model.RelViolated
+	relPartyTo    = model.RelPartyTo
+	relWorksFor   = model.RelWorksFor
+	relPartOf     = model.RelPartOf
+	relLocatedIn  = model.RelLocatedIn
+	relGoverns    = model.RelGoverns
+	relAnnounced  = model.RelAnnounced
+	relReported   = model.ReportedType
+	relDiscovered = model.RelDiscovered
+	relUses       = model.RelUses
+	relExploits   = model.RelExploits
 )
 
 // ActorLabel is the label whose names and aliases Options.Actors takes

@@ -81,30 +81,33 @@ var (
 	reMonthYear      = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December) ((?:19|20)\d\d)\b`)
 )
 
+// wordSet is a set of words written as one comma-separated list (line
+// breaks count as spaces).
+func wordSet(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Split(strings.Join(strings.Fields(list), " "), ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			m[w] = true
+		}
+	}
+	return m
+}
+
 // notNameWords are capitalised words that start sentences or titles, never
 // a person's name.
-var notNameWords = map[string]bool{
-	"The": true, "A": true, "An": true, "In": true, "On": true, "At": true, "For": true, "According": true, "Today": true,
-	"This": true, "These": true, "That": true, "Those": true, "It": true, "He": true, "She": true, "They": true, "We": true,
-	"Department": true, "Office": true, "Ministry": true, "Bureau": true, "Agency": true, "Court": true, "District": true,
-	"Attorney": true, "General": true, "Secretary": true, "Director": true, "Justice": true, "State": true, "Security": true,
-	"National": true, "Federal": true, "United": true, "States": true, "Republic": true, "Government": true, "Police": true,
-	"Cyber": true, "Division": true, "Section": true, "Center": true, "Centre": true, "Council": true, "Institute": true,
-	"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true, "Saturday": true, "Sunday": true,
-	"January": true, "February": true, "March": true, "April": true, "May": true, "June": true, "July": true, "August": true,
-	"September": true, "October": true, "November": true, "December": true, "Sept": true, "Also": true, "But": true,
-	"And": true, "Or": true, "If": true, "As": true, "By": true, "From": true, "With": true, "Between": true, "Despite": true,
-	"Some": true, "All": true, "Both": true, "Two": true, "Three": true, "Four": true, "Five": true, "Seven": true,
-	"Leaders": true, "Victims": true, "Sanctions": true, "Charges": true, "Indictment": true, "Press": true, "Release": true,
-	"Immediate": true, "Assistant": true, "Deputy": true, "Acting": true, "Special": true, "Agent": true, "Trial": true,
-	"Senior": true, "Chief": true, "President": true, "Minister": true, "Prime": true, "Field": true, "Washington": true,
-	"Internet": true, "Computer": true, "Network": true, "Technology": true, "Group": true, "Team": true, "Unit": true,
-	"Campaign": true, "Conspiracy": true, "Operation": true, "Mall": true, "Health": true, "Regional": true, "Shipping": true,
-	"Threat": true, "Intelligence": true, "Defendants": true, "Defendant": true, "Hacking": true, "Hackers": true,
-	"Homeland": true, "Commerce": true, "Treasury": true, "Defense": true, "White": true, "House": true, "Times": true, "Post": true,
-	"Regrettably": true, "However": true, "Shortly": true, "Numerous": true, "Multilateral": true, "International": true,
-	"Join": true, "Despite the": true, "Cybersecurity": true, "Area": true, "Our": true, "Their": true, "His": true, "Her": true,
-}
+var notNameWords = wordSet(`
+The, A, An, In, On, At, For, According, Today, This, These, That, Those, It, He, She, They, We, Department,
+Office, Ministry, Bureau, Agency, Court, District, Attorney, General, Secretary, Director, Justice, State,
+Security, National, Federal, United, States, Republic, Government, Police, Cyber, Division, Section, Center,
+Centre, Council, Institute, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday, January, February,
+March, April, May, June, July, August, September, October, November, December, Sept, Also, But, And, Or, If,
+As, By, From, With, Between, Despite, Some, All, Both, Two, Three, Four, Five, Seven, Leaders, Victims,
+Sanctions, Charges, Indictment, Press, Release, Immediate, Assistant, Deputy, Acting, Special, Agent, Trial,
+Senior, Chief, President, Minister, Prime, Field, Washington, Internet, Computer, Network, Technology, Group,
+Team, Unit, Campaign, Conspiracy, Operation, Mall, Health, Regional, Shipping, Threat, Intelligence,
+Defendants, Defendant, Hacking, Hackers, Homeland, Commerce, Treasury, Defense, White, House, Times, Post,
+Regrettably, However, Shortly, Numerous, Multilateral, International, Join, Despite the, Cybersecurity, Area,
+Our, Their, His, Her`)
 
 // compiledGazetteer is the shipped gazetteer and its indexes, built once
 // per process: a text only adds to copies of what it changes (the states

@@ -149,28 +149,28 @@ func newGenerator(size Size, seed int64) *generator {
 
 	for i := range nCountries {
 		name := word(i*7919+11, 2) + "ia"
-		g.countries = append(g.countries, entity("Country", name, map[string]any{"iso2": iso2(i)}))
-		g.governments = append(g.governments, entity("Government", "Government of "+name, nil))
+		g.countries = append(g.countries, entity(model.LabelCountry, name, map[string]any{"iso2": iso2(i)}))
+		g.governments = append(g.governments, entity(model.LabelGovernment, "Government of "+name, nil))
 	}
 	for i := range nSectors {
-		g.sectors = append(g.sectors, entity("Sector", sectorNames[i%len(sectorNames)]+suffixIf(i, len(sectorNames)), nil))
+		g.sectors = append(g.sectors, entity(model.LabelSector, sectorNames[i%len(sectorNames)]+suffixIf(i, len(sectorNames)), nil))
 	}
 	for i := range size.Actors {
 		name := adjectives[i%len(adjectives)] + " " + animals[(i/len(adjectives))%len(animals)] + suffixIf(i, len(adjectives)*len(animals))
-		g.actors = append(g.actors, entity("ThreatActor", name, nil))
+		g.actors = append(g.actors, entity(model.LabelThreatActor, name, nil))
 		g.sponsor = append(g.sponsor, int(g.countryZipf.Uint64()))
 	}
 	for i := range size.Techniques {
 		id := fmt.Sprintf("T%04d", 1000+i)
 		name := verbs[i%len(verbs)] + " " + objects[(i/len(verbs))%len(objects)] + suffixIf(i, len(verbs)*len(objects))
-		g.techniques = append(g.techniques, entity("Technique", name, map[string]any{
+		g.techniques = append(g.techniques, entity(model.LabelTechnique, name, map[string]any{
 			"external_id": id, "tactics": []string{tactics[i%len(tactics)]}, "is_subtechnique": false}))
 	}
 	for i := range size.Malware {
-		g.malware = append(g.malware, entity("Malware", capital(word(i*104729+7, 2))+"Rat", nil))
+		g.malware = append(g.malware, entity(model.LabelMalware, capital(word(i*104729+7, 2))+"Rat", nil))
 	}
 	for i := range nAgreements {
-		g.agreements = append(g.agreements, entity("Agreement", fmt.Sprintf("Accord on Cyber Conduct %d", 2015+i), nil))
+		g.agreements = append(g.agreements, entity(model.LabelAgreement, fmt.Sprintf("Accord on Cyber Conduct %d", 2015+i), nil))
 	}
 	return g
 }
@@ -186,28 +186,28 @@ func (g *generator) core() model.Document {
 		}
 	}
 	for i, gov := range g.governments {
-		d.claim("GOVERNS", gov, g.countries[i], gov.Name+" governs "+g.countries[i].Name+".")
+		d.claim(model.RelGoverns, gov, g.countries[i], gov.Name+" governs "+g.countries[i].Name+".")
 	}
 	for _, a := range g.agreements {
 		for k := range 2 {
 			gov := g.governments[k]
-			d.claim("PARTY_TO", gov, a, gov.Name+" is a party to the "+a.Name+".")
+			d.claim(model.RelPartyTo, gov, a, gov.Name+" is a party to the "+a.Name+".")
 		}
 	}
 	for i, a := range g.actors {
 		gov := g.governments[g.sponsor[i]]
-		d.claim("ATTRIBUTED_TO", a, gov, a.Name+" acts on behalf of the "+gov.Name+".")
+		d.claim(model.RelAttributedTo, a, gov, a.Name+" acts on behalf of the "+gov.Name+".")
 		for range 8 { // each actor's usual toolkit: hub techniques and malware
 			t := g.techniques[g.techniqueZipf.Uint64()]
-			d.claim("USES", a, t, a.Name+" uses "+t.Name+".")
+			d.claim(model.RelUses, a, t, a.Name+" uses "+t.Name+".")
 		}
 		m := g.malware[g.malwareZipf.Uint64()]
-		d.claim("USES", a, m, a.Name+" deploys "+m.Name+".")
+		d.claim(model.RelUses, a, m, a.Name+" deploys "+m.Name+".")
 	}
 	for _, m := range g.malware {
 		for range 4 {
 			t := g.techniques[g.techniqueZipf.Uint64()]
-			d.claim("USES", m, t, m.Name+" implements "+t.Name+".")
+			d.claim(model.RelUses, m, t, m.Name+" implements "+t.Name+".")
 		}
 	}
 	return d.Document
@@ -221,11 +221,11 @@ func (g *generator) report(i int) model.Document {
 	ai := int(g.actorZipf.Uint64())
 	actor := g.actors[ai]
 	date := reportDate(i)
-	campaign := entity("Campaign", fmt.Sprintf("Operation %s", capital(word(i*31+5, 3))), map[string]any{"start": date})
+	campaign := entity(model.LabelCampaign, fmt.Sprintf("Operation %s", capital(word(i*31+5, 3))), map[string]any{"start": date})
 	d := newDoc(model.Source{UID: model.ReportUID(fmt.Sprintf("synthetic %s %d report %d", g.size.Name, g.seed, i)),
 		Kind: "article", Title: fmt.Sprintf("%s linked to %s", actor.Name, campaign.Name),
 		Publisher: outlets[i%len(outlets)], Date: date, URL: fmt.Sprintf("https://example.org/threatkg-bench/%s/%d/%d", g.size.Name, g.seed, i)})
-	d.claim("CONDUCTED", actor, campaign, fmt.Sprintf("Researchers attribute %s to %s.", campaign.Name, actor.Name))
+	d.claim(model.RelConducted, actor, campaign, fmt.Sprintf("Researchers attribute %s to %s.", campaign.Name, actor.Name))
 
 	victims := victimsMin + r.Intn(victimsMax-victimsMin+1)
 	for v := range victims {
@@ -233,57 +233,57 @@ func (g *generator) report(i int) model.Document {
 		var sector, country int
 		if r.Float64() < repeatShare {
 			j := int(g.repeatVictimZipf.Uint64())
-			victim = entity("Organization", capital(word(j*2654435761%1000003+3, 3))+" "+companySuffix[j%len(companySuffix)], map[string]any{"kind": "company"})
+			victim = entity(model.LabelOrganization, capital(word(j*2654435761%1000003+3, 3))+" "+companySuffix[j%len(companySuffix)], map[string]any{"kind": "company"})
 			sector, country = j%nSectors, (j/nSectors)%nCountries
 		} else {
-			victim = entity("Organization", capital(word(i*victimsMax+v+1_000_000, 4))+" "+companySuffix[(i+v)%len(companySuffix)], map[string]any{"kind": "company"})
+			victim = entity(model.LabelOrganization, capital(word(i*victimsMax+v+1_000_000, 4))+" "+companySuffix[(i+v)%len(companySuffix)], map[string]any{"kind": "company"})
 			sector, country = int(g.sectorZipf.Uint64()), int(g.countryZipf.Uint64())
 		}
-		d.claim("TARGETED", campaign, victim, fmt.Sprintf("%s breached the networks of %s.", campaign.Name, victim.Name))
+		d.claim(model.RelTargeted, campaign, victim, fmt.Sprintf("%s breached the networks of %s.", campaign.Name, victim.Name))
 		if r.Intn(2) == 0 {
 			s := g.sectors[sector]
-			d.claim("PART_OF", victim, s, fmt.Sprintf("%s is a %s company.", victim.Name, strings.ToLower(s.Name)))
+			d.claim(model.RelPartOf, victim, s, fmt.Sprintf("%s is a %s company.", victim.Name, strings.ToLower(s.Name)))
 		}
 		if r.Intn(10) < 3 {
 			c := g.countries[country]
-			d.claim("LOCATED_IN", victim, c, fmt.Sprintf("%s is based in %s.", victim.Name, c.Name))
+			d.claim(model.RelLocatedIn, victim, c, fmt.Sprintf("%s is based in %s.", victim.Name, c.Name))
 		}
 	}
 	members := membersMin + r.Intn(membersMax-membersMin+1)
 	var people []model.Entity
 	for m := range members {
-		p := entity("Person", firstNames[(i+m)%len(firstNames)]+" "+capital(word(i*membersMax+m+7_000_000, 3)), map[string]any{"role": "operator"})
+		p := entity(model.LabelPerson, firstNames[(i+m)%len(firstNames)]+" "+capital(word(i*membersMax+m+7_000_000, 3)), map[string]any{"role": "operator"})
 		people = append(people, p)
-		d.claim("AFFILIATED_WITH", p, actor, fmt.Sprintf("%s is a member of %s.", p.Name, actor.Name))
+		d.claim(model.RelAffiliatedWith, p, actor, fmt.Sprintf("%s is a member of %s.", p.Name, actor.Name))
 	}
 	for range techniquesIn {
 		t := g.techniques[g.techniqueZipf.Uint64()]
-		d.claim("USES", campaign, t, fmt.Sprintf("During %s the intruders used %s (%s).", campaign.Name, t.Name, t.Properties["external_id"]))
+		d.claim(model.RelUses, campaign, t, fmt.Sprintf("During %s the intruders used %s (%s).", campaign.Name, t.Name, t.Properties["external_id"]))
 	}
 	family := g.malware[g.malwareZipf.Uint64()]
-	d.claim("USES", campaign, family, fmt.Sprintf("The intruders deployed %s.", family.Name))
+	d.claim(model.RelUses, campaign, family, fmt.Sprintf("The intruders deployed %s.", family.Name))
 	if r.Intn(10) < 3 {
-		variant := entity("Malware", family.Name+" "+capital(word(i+9_000_000, 2)), nil)
-		d.claim("VARIANT_OF", variant, family, fmt.Sprintf("%s is a new variant of %s.", variant.Name, family.Name))
-		d.claim("USES", campaign, variant, fmt.Sprintf("The intruders also deployed %s.", variant.Name))
+		variant := entity(model.LabelMalware, family.Name+" "+capital(word(i+9_000_000, 2)), nil)
+		d.claim(model.RelVariantOf, variant, family, fmt.Sprintf("%s is a new variant of %s.", variant.Name, family.Name))
+		d.claim(model.RelUses, campaign, variant, fmt.Sprintf("The intruders also deployed %s.", variant.Name))
 	}
 	gov := g.governments[g.sponsor[ai]]
 	switch n := r.Intn(100); {
 	case n < 8: // an indictment
-		legal := entity("LegalAction", "Indictment of "+people[0].Name, map[string]any{"kind": "indictment", "date": date})
+		legal := entity(model.LabelLegalAction, "Indictment of "+people[0].Name, map[string]any{"kind": "indictment", "date": date})
 		prosecutor := g.governments[int(g.countryZipf.Uint64())]
 		for _, p := range people[:2] {
-			d.claim("CHARGED_IN", p, legal, fmt.Sprintf("%s was charged with computer intrusion.", p.Name))
+			d.claim(model.RelChargedIn, p, legal, fmt.Sprintf("%s was charged with computer intrusion.", p.Name))
 		}
-		d.claim("BROUGHT_BY", legal, prosecutor, fmt.Sprintf("The %s unsealed the %s.", prosecutor.Name, strings.ToLower(legal.Name)))
+		d.claim(model.RelBroughtBy, legal, prosecutor, fmt.Sprintf("The %s unsealed the %s.", prosecutor.Name, strings.ToLower(legal.Name)))
 	case n < 13: // a condemnation
 		condemner := g.governments[int(g.countryZipf.Uint64())]
 		if condemner.UID != gov.UID {
-			d.claim("CONDEMNED", condemner, gov, fmt.Sprintf("The %s condemned the %s for %s.", condemner.Name, gov.Name, campaign.Name))
+			d.claim(model.RelCondemned, condemner, gov, fmt.Sprintf("The %s condemned the %s for %s.", condemner.Name, gov.Name, campaign.Name))
 		}
 	case n < 15: // a violated agreement
 		a := g.agreements[n%nAgreements]
-		d.claim("VIOLATED", campaign, a, fmt.Sprintf("%s violates the %s.", campaign.Name, a.Name))
+		d.claim(model.RelViolated, campaign, a, fmt.Sprintf("%s violates the %s.", campaign.Name, a.Name))
 	}
 	return d.Document
 }
@@ -393,11 +393,11 @@ func Probes(size Size, seed int64) map[string]string {
 	var member, victim, actor string
 	for _, c := range d.Claims {
 		switch c.Type {
-		case "AFFILIATED_WITH":
+		case model.RelAffiliatedWith:
 			if member == "" {
 				member, actor = nameOf(d, c.From), nameOf(d, c.To)
 			}
-		case "TARGETED":
+		case model.RelTargeted:
 			if victim == "" {
 				victim = nameOf(d, c.To)
 			}

@@ -37,6 +37,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 // reGenericKind: words for a kind of software or actor, no name of one.
@@ -411,9 +413,9 @@ func Generate(root string) (map[string][]byte, error) {
 		case "actor":
 			actorRows = append(actorRows, strings.Join(append(row, e.country, strings.Join(common(e), "|"), strings.Join(plain(e), "|")), "\t"))
 		case "malware", "tool":
-			label := "Malware"
+			label := model.LabelMalware
 			if e.kind == "tool" {
-				label = "Tool"
+				label = model.LabelTool
 			}
 			softwareRows = append(softwareRows, strings.Join(append([]string{label}, append(row, strings.Join(common(e), "|"), strings.Join(plain(e), "|"))...), "\t"))
 		case "campaign":
