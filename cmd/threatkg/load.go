@@ -29,6 +29,7 @@ type loadOptions struct {
 	txRows    int
 	format    string
 	timings   bool
+	recursive bool
 }
 
 func newLoadCmd(g *globalOptions) *cobra.Command {
@@ -39,7 +40,10 @@ func newLoadCmd(g *globalOptions) *cobra.Command {
 		Long: `Loads sources into the graph: an annotated article (a folder holding
 annotations.yaml and the article's text, or the YAML file itself; format in
 docs/annotation-format.md), or a STIX 2.1 bundle such as MITRE ATT&CK (a JSON
-file, recognised by its content, or an http(s) URL of one).
+file, recognised by its content, or an http(s) URL of one). A folder that is
+no article folder stands for the sources in it, in name order: its article
+folders and its .json, .json.gz, .yaml and .yml files (--recursive: and those
+of its subfolders), such as the folder 'threatkg bench generate' writes.
 
 Every file is validated before anything is written: YAML syntax, unknown
 fields, types and relationship endpoints the model allows, unique ids,
@@ -57,6 +61,7 @@ read again file by file to load them, so memory stays bounded.
 On a terminal, a progress bar shows rows/s and the time left.`,
 		Example: `  threatkg load testdata/articles/apt10-2018-12-20
   threatkg load testdata/stix/menupass.json
+  threatkg load --recursive feeds/
   threatkg load --dry-run --format json testdata/articles/apt10-2018-12-20/annotations.yaml`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -69,6 +74,7 @@ On a terminal, a progress bar shows rows/s and the time left.`,
 	cmd.Flags().IntVar(&opts.txRows, "transaction-rows", graph.DefaultTransactionRows, "rows (entities and claims) per write transaction; a source is never split")
 	cmd.Flags().StringVar(&opts.format, "format", formatTable, "summary format: table or json")
 	cmd.Flags().BoolVar(&opts.timings, "timings", false, "print on stderr how long each step of the load took, in total")
+	cmd.Flags().BoolVar(&opts.recursive, "recursive", false, "with a folder: also load the sources of its subfolders")
 	return cmd
 }
 
@@ -83,7 +89,11 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 		return usageErrorf("--transaction-rows must be at least 1")
 	}
 	// Validate every input before connecting, and before writing anything.
-	sources, err := readSources(ctx, opts.paths)
+	paths, err := loaders.ExpandSources(opts.paths, opts.recursive)
+	if err != nil {
+		return err
+	}
+	sources, err := readSources(ctx, paths)
 	if err != nil {
 		return err
 	}

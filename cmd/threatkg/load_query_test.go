@@ -879,3 +879,39 @@ func firstDifference(a, b string) string {
 	}
 	return fmt.Sprintf("%d lines before, %d after", len(al), len(bl))
 }
+
+// TestLoadFolderOfBundles: 'threatkg load DIR' loads every source in a
+// folder, here the STIX bundles that 'threatkg bench generate' writes.
+func TestLoadFolderOfBundles(t *testing.T) {
+	graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	dir := t.TempDir()
+	if code, _, errOut := runCLI(t, env, "", "bench", "generate", "--size", "S", "--dir", dir); code != exitOK {
+		t.Fatalf("bench generate: exit %d: %s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) < 2 {
+		t.Fatalf("bench generate wrote %d files", len(files))
+	}
+	code, out, errOut := runCLI(t, env, "", "load", dir, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("load DIR: exit %d: %s", code, errOut)
+	}
+	var summaries []map[string]any
+	if err := json.Unmarshal([]byte(out), &summaries); err != nil {
+		t.Fatalf("load summary: %v\n%.500s", err, out)
+	}
+	// each bundle is a source, and so is each report it holds
+	if len(summaries) < len(files) {
+		t.Errorf("%d sources loaded from a folder of %d files", len(summaries), len(files))
+	}
+	before := queryJSON(t, env, "campaign-timeline", "--param", "limit=5")
+	if len(before) == 0 {
+		t.Error("the generated corpus loaded no campaigns")
+	}
+	// a folder of nothing threatkg reads: one line naming it, exit 2
+	empty := t.TempDir()
+	if code, _, errOut := runCLI(t, env, "", "load", empty); code != exitUsage || !strings.Contains(errOut, empty) || !strings.Contains(errOut, "--recursive") {
+		t.Errorf("empty folder: exit %d, %q", code, errOut)
+	}
+}
