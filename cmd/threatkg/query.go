@@ -108,16 +108,9 @@ func runQuery(ctx context.Context, opts *queryOptions) error {
 		_, err := fmt.Fprint(out, q.Cypher)
 		return err
 	}
-	given := map[string]string{}
-	for _, kv := range opts.params {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return usageErrorf("--param %q: want key=value", kv)
-		}
-		if _, dup := given[k]; dup {
-			return usageErrorf("--param %s given twice", k)
-		}
-		given[strings.TrimSpace(k)] = v
+	given, err := parseParams(opts.params)
+	if err != nil {
+		return err
 	}
 	params, err := q.Bind(given)
 	if err != nil {
@@ -172,13 +165,13 @@ func runAdHoc(ctx context.Context, opts *queryOptions) error {
 	if cypher == "" {
 		return usageErrorf("the statement is empty")
 	}
+	given, err := parseParams(opts.params)
+	if err != nil {
+		return err
+	}
 	params := map[string]any{}
-	for _, kv := range opts.params {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return usageErrorf("--param %q: want key=value", kv)
-		}
-		params[strings.TrimSpace(k)] = v
+	for k, v := range given {
+		params[k] = v
 	}
 	client, err := opts.global.connect(ctx)
 	if err != nil {
@@ -193,6 +186,25 @@ func runAdHoc(ctx context.Context, opts *queryOptions) error {
 		return err
 	}
 	return printRows(opts, rows)
+}
+
+// parseParams is the one parser of --param key=value: the key is trimmed
+// before anything else, so " actor=x" and "actor=y" are the same key given
+// twice.
+func parseParams(kvs []string) (map[string]string, error) {
+	given := map[string]string{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, usageErrorf("--param %q: want key=value", kv)
+		}
+		if _, dup := given[k]; dup {
+			return nil, usageErrorf("--param %s given twice", k)
+		}
+		given[k] = v
+	}
+	return given, nil
 }
 
 func printRows(opts *queryOptions, rows graph.Rows) error {

@@ -127,3 +127,34 @@ func TestVersionAndHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestParseParams(t *testing.T) {
+	tests := []struct {
+		in      []string
+		want    map[string]string
+		wantErr string
+	}{
+		{[]string{"actor=APT10"}, map[string]string{"actor": "APT10"}, ""},
+		{[]string{" actor =x=y"}, map[string]string{"actor": "x=y"}, ""},
+		{[]string{" actor=x", "actor=y"}, nil, "given twice"},
+		{[]string{"actor"}, nil, "want key=value"},
+		{[]string{" =x"}, nil, "want key=value"},
+	}
+	for _, tt := range tests {
+		got, err := parseParams(tt.in)
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: err %v, want %q", tt.in, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%q: %v", tt.in, err)
+		case fmt.Sprint(got) != fmt.Sprint(tt.want):
+			t.Errorf("%q: %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	// ad-hoc queries too: a duplicate is refused before connecting
+	if code, _, errOut := runCLI(t, nil, "", "query", "-e", "RETURN $a", "--param", " a=1", "--param", "a=2"); code != exitUsage || !strings.Contains(errOut, "given twice") {
+		t.Errorf("ad-hoc duplicate: exit %d, %q", code, errOut)
+	}
+}
