@@ -80,7 +80,7 @@ dedicated local server.`,
 	cmd.Flags().DurationVar(&opts.budget, "query-budget", 30*time.Second, "stop measuring a query after this long, even before --runs (its runs are reported)")
 	cmd.Flags().IntVar(&opts.naiveSample, "naive-sample", 20, "reports the naive baseline loads")
 	cmd.Flags().BoolVar(&opts.yes, "yes", false, "wipe the database even if it holds data")
-	cmd.Flags().StringVar(&opts.format, "format", formatTable, "output format: table or json")
+	formatFlag(cmd, &opts.format, formatTable, "output format", formatTable, formatJSON)
 	cmd.AddCommand(newBenchGenerateCmd(g))
 	return cmd
 }
@@ -177,9 +177,6 @@ type benchQuery struct {
 }
 
 func runBench(ctx context.Context, opts *benchOptions) error {
-	if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
-		return err
-	}
 	size, err := synthetic.SizeNamed(opts.size)
 	if err != nil {
 		return usageErrorf("--size: %v", err)

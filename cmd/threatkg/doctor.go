@@ -34,7 +34,7 @@ server refuses the credentials, or the database does not exist.`,
 			return runDoctor(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.format, "format", formatTable, "output format: table or json")
+	formatFlag(cmd, &opts.format, formatTable, "output format", formatTable, formatJSON)
 	return cmd
 }
 
@@ -50,9 +50,6 @@ type doctorReport struct {
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
-	if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
-		return err
-	}
 	cfg, err := opts.global.config()
 	if err != nil {
 		return err

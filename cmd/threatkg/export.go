@@ -38,16 +38,13 @@ claims and sources (docs/stix.md).`,
 			return runExport(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.format, "format", "stix", "export format: stix")
+	formatFlag(cmd, &opts.format, "stix", "export format", "stix")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().StringArrayVar(&opts.sources, "source", nil, "export only this source (Report uid; repeatable)")
 	return cmd
 }
 
 func runExport(ctx context.Context, opts *exportOptions) error {
-	if err := checkFormat(opts.format, "stix"); err != nil {
-		return err
-	}
 	client, err := opts.global.connect(ctx)
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ not be written); 2 a bad article, gold file or flag (nothing written); 3 when
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "write the draft to FILE (default: stdout)")
-	f.StringVar(&opts.format, "format", formatYAML, "draft format: yaml (annotation file) or json; with --eval, the report's: table or json")
+	formatFlag(cmd, &opts.format, formatYAML, "draft format: yaml (annotation file) or json; with --eval or --eval-corpus, the report's: table or json", formatYAML, formatJSON, formatTable)
 	f.BoolVar(&opts.load, "load", false, "load the draft into the graph (validated as by 'threatkg load')")
 	f.StringVar(&opts.eval, "eval", "", "compare the draft with curated annotations of the same text (an annotations.yaml)")
 	f.StringVar(&opts.corpus, "eval-corpus", "", "score the extractor on a corpus folder (docs/*.txt and gold.jsonl, as testdata/annoctr/dev) instead of drafting one text")

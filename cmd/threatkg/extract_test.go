@@ -52,7 +52,7 @@ func TestExtractOffline(t *testing.T) {
 		{"binary file", noEnv, []string{"extract", binary}, exitUsage, nil, []string{"binary.txt:1: a NUL byte", "binary file"}},
 		{"not UTF-8", noEnv, []string{"extract", latin1}, exitUsage, nil, []string{"latin1.txt:2:4: not valid UTF-8"}},
 		{"no entity", noEnv, []string{"extract", plain}, exitOK, []string{"entities: []"}, []string{"no entity recognised"}},
-		{"bad format", noEnv, []string{"extract", seedText, "--format", "csv"}, exitUsage, nil, []string{`--format "csv"`}},
+		{"bad format", noEnv, []string{"extract", seedText, "--format", "csv"}, exitUsage, nil, []string{`invalid argument "csv" for "--format"`}},
 		{"bad date", noEnv, []string{"extract", seedText, "--date", "20 Dec 2018"}, exitUsage, nil, []string{"--date"}},
 		{"gold of another text", noEnv, []string{"extract", seedText, "--eval", apt41Article + "/annotations.yaml"}, exitUsage, nil, []string{"annotates another text"}},
 		{"eval and load", noEnv, []string{"extract", seedText, "--eval", seedArticle + "/annotations.yaml", "--load"}, exitUsage, nil, []string{"do not go together"}},

@@ -72,16 +72,13 @@ On a terminal, a progress bar shows rows/s and the time left.`,
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "validate and report what would change; write nothing")
 	cmd.Flags().IntVar(&opts.batchSize, "batch-size", graph.DefaultBatchSize, "rows per UNWIND statement")
 	cmd.Flags().IntVar(&opts.txRows, "transaction-rows", graph.DefaultTransactionRows, "rows (entities and claims) per write transaction; a source is never split")
-	cmd.Flags().StringVar(&opts.format, "format", formatTable, "summary format: table or json")
+	formatFlag(cmd, &opts.format, formatTable, "summary format", formatTable, formatJSON)
 	cmd.Flags().BoolVar(&opts.timings, "timings", false, "print on stderr how long each step of the load took, in total")
 	cmd.Flags().BoolVar(&opts.recursive, "recursive", false, "with a folder: also load the sources of its subfolders")
 	return cmd
 }
 
 func runLoad(ctx context.Context, opts *loadOptions) error {
-	if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
-		return err
-	}
 	if opts.batchSize < 1 {
 		return usageErrorf("--batch-size must be at least 1")
 	}

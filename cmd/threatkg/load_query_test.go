@@ -253,7 +253,7 @@ func TestQueryUsageErrors(t *testing.T) {
 		{[]string{"query", "condemnations", "--param", "limit=-1"}, "-1 is negative; give 0 or more"},
 		{[]string{"query", "shortest-path", "-p", "from=a", "-p", "to=b", "-p", "max_hops=six"}, `"six" is not a whole number`},
 		{[]string{"query", "actors-victims", "--param", "actor"}, `want key=value`},
-		{[]string{"query", "condemnations", "--format", "xml"}, `--format "xml"`},
+		{[]string{"query", "condemnations", "--format", "xml"}, `invalid argument "xml" for "--format" flag: want one of: table, json, csv`},
 		{[]string{"load"}, "requires at least 1 arg"},
 		{[]string{"load", "/nonexistent/article"}, "not a source threatkg reads"},
 		{[]string{"reset"}, "--yes"},

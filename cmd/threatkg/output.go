@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
@@ -22,6 +24,34 @@ const (
 	formatJSON  = "json"
 	formatCSV   = "csv"
 )
+
+// formatValue is --format as an enum (a pflag.Value): a value that is not
+// one of the command's formats is refused when the flags are parsed (exit
+// 2), --help lists the formats, and the shell completes them.
+type formatValue struct {
+	p       *string
+	allowed []string
+}
+
+func (f *formatValue) String() string { return *f.p }
+func (f *formatValue) Type() string   { return strings.Join(f.allowed, "|") }
+func (f *formatValue) Set(v string) error {
+	if !slices.Contains(f.allowed, v) {
+		return fmt.Errorf("want one of: %s", strings.Join(f.allowed, ", "))
+	}
+	*f.p = v
+	return nil
+}
+
+// formatFlag binds a command's --format to p, with its default and the
+// formats it offers.
+func formatFlag(cmd *cobra.Command, p *string, def, usage string, allowed ...string) {
+	*p = def
+	cmd.Flags().Var(&formatValue{p: p, allowed: allowed}, "format", usage)
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return allowed, cobra.ShellCompDirectiveNoFileComp
+	})
+}
 
 // checkFormat validates a --format value against the formats a command offers.
 func checkFormat(got string, allowed ...string) error {

@@ -74,7 +74,7 @@ Browser link instead, whose editor holds the query's graph form (and the
 		},
 	}
 	cmd.Flags().StringArrayVarP(&opts.params, "param", "p", nil, "query parameter as key=value (repeatable)")
-	cmd.Flags().StringVar(&opts.format, "format", formatTable, "output format: table, json or csv")
+	formatFlag(cmd, &opts.format, formatTable, "output format", formatTable, formatJSON, formatCSV)
 	cmd.Flags().BoolVar(&opts.cypher, "cypher", false, "print the query's Cypher instead of running it")
 	cmd.Flags().BoolVar(&opts.browser, "browser", false, "print a Neo4j Browser link to the query's graph form instead of running it")
 	cmd.Flags().BoolVar(&opts.open, "open", false, "with --browser: open the link in the desktop's browser")
@@ -87,9 +87,6 @@ Browser link instead, whose editor holds the query's graph form (and the
 }
 
 func runQuery(ctx context.Context, opts *queryOptions) error {
-	if err := checkFormat(opts.format, formatTable, formatJSON, formatCSV); err != nil {
-		return err
-	}
 	out := opts.global.io.Out
 	if opts.timeout <= 0 {
 		return usageErrorf("--timeout must be positive")

@@ -45,16 +45,13 @@ the nodes apart.`,
 	}
 	cmd.Flags().StringVar(&opts.explain, "explain", "", "show why the entity called NAME is linked to others")
 	cmd.Flags().StringVar(&opts.undo, "undo", "", "remove the SAME_AS links of the entity with this uid or exact name")
-	cmd.Flags().StringVar(&opts.format, "format", formatTable, "output format: table or json")
+	formatFlag(cmd, &opts.format, formatTable, "output format", formatTable, formatJSON)
 	cmd.MarkFlagsMutuallyExclusive("explain", "undo")
 	cmd.MarkFlagsOneRequired("explain", "undo")
 	return cmd
 }
 
 func runResolve(ctx context.Context, opts *resolveOptions) error {
-	if err := checkFormat(opts.format, formatTable, formatJSON); err != nil {
-		return err
-	}
 	client, err := opts.global.connect(ctx)
 	if err != nil {
 		return err

@@ -91,7 +91,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"nosuchcommand"}, "", `unknown command "nosuchcommand"`},
 		{[]string{"doctor", "--bogus"}, "", "unknown flag: --bogus"},
 		{[]string{"doctor", "extra-arg"}, "", "unknown command"},
-		{[]string{"doctor", "--format", "xml"}, "", `--format "xml" is not one of: table, json`},
+		{[]string{"doctor", "--format", "xml"}, "", `invalid argument "xml" for "--format" flag: want one of: table, json`},
 		{[]string{"--uri", "http://localhost:7474", "doctor"}, "", `unsupported scheme "http"`},
 		{[]string{"--password-stdin", "doctor"}, "", "standard input is empty"},
 		{[]string{"--password", "secret", "doctor"}, "", "unknown flag: --password"},
@@ -156,5 +156,29 @@ func TestParseParams(t *testing.T) {
 	// ad-hoc queries too: a duplicate is refused before connecting
 	if code, _, errOut := runCLI(t, nil, "", "query", "-e", "RETURN $a", "--param", " a=1", "--param", "a=2"); code != exitUsage || !strings.Contains(errOut, "given twice") {
 		t.Errorf("ad-hoc duplicate: exit %d, %q", code, errOut)
+	}
+}
+
+// --format is an enum: checked when flags are parsed, listed in --help,
+// completed by the shell.
+func TestFormatFlagIsAnEnum(t *testing.T) {
+	for _, tt := range []struct {
+		cmd     string
+		formats string
+	}{{"stats", "table|json"}, {"query", "table|json|csv"}, {"load", "table|json"}, {"export", "stix"}, {"extract", "yaml|json|table"}} {
+		_, out, _ := runCLI(t, nil, "", tt.cmd, "--help")
+		if !strings.Contains(out, "--format "+tt.formats) {
+			t.Errorf("%s --help does not list --format %s:\n%s", tt.cmd, tt.formats, out)
+		}
+		code, out, _ := runCLI(t, nil, "", "__complete", tt.cmd, "--format", "")
+		for _, f := range strings.Split(tt.formats, "|") {
+			if code != exitOK || !strings.Contains(out, f+"\n") {
+				t.Errorf("%s: completion of --format lacks %s: exit %d, %q", tt.cmd, f, code, out)
+			}
+		}
+	}
+	// refused at parse time: before any work, with exit 2
+	if code, _, errOut := runCLI(t, nil, "", "load", "--format", "xml", "/nonexistent"); code != exitUsage || !strings.Contains(errOut, "want one of: table, json") {
+		t.Errorf("load --format xml: exit %d, %q", code, errOut)
 	}
 }

@@ -19,14 +19,11 @@ func newStatsCmd(g *globalOptions) *cobra.Command {
 			return runStats(cmd.Context(), g, format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", formatTable, "output format: table or json")
+	formatFlag(cmd, &format, formatTable, "output format", formatTable, formatJSON)
 	return cmd
 }
 
 func runStats(ctx context.Context, g *globalOptions, format string) error {
-	if err := checkFormat(format, formatTable, formatJSON); err != nil {
-		return err
-	}
 	client, err := g.connect(ctx)
 	if err != nil {
 		return err
