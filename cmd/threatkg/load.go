@@ -108,7 +108,7 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	for _, src := range sources {
 		total += src.rows
 	}
-	progress := newProgress(errOut, int64(total), "loading")
+	progress := newProgress(opts.global.io, int64(total), "loading")
 	defer progress.Finish()
 	done := 0
 	var summaries []graph.LoadSummary

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // Output formats. Results go to stdout in one of these; progress and logs go
@@ -229,9 +227,14 @@ func truncate(s string, max int) string {
 	return string(r[:max-1]) + "…"
 }
 
-// isTerminal reports whether w is a terminal (for table cell widths and
-// progress output).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+// cellWidth is the widest table cell on a terminal of the streams (def,
+// or less on a narrow terminal), and 0 (no limit) off a terminal.
+func cellWidth(io ioStreams, def int) int {
+	if !io.OutTTY {
+		return 0
+	}
+	if io.Width > 0 && io.Width/2 < def {
+		return max(io.Width/2, 12)
+	}
+	return def
 }

@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // progress shows a long job on stderr: a bar with rows/s and the time left
@@ -18,9 +16,10 @@ type progress struct {
 	out io.Writer
 }
 
-func newProgress(out io.Writer, total int64, what string) *progress {
+func newProgress(streams ioStreams, total int64, what string) *progress {
+	out := streams.ErrOut
 	p := &progress{out: out}
-	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) && total > 0 {
+	if streams.ErrTTY && total > 0 {
 		p.bar = progressbar.NewOptions64(total,
 			progressbar.OptionSetWriter(out),
 			progressbar.OptionSetDescription(what),

@@ -206,11 +206,7 @@ func parseParams(kvs []string) (map[string]string, error) {
 
 func printRows(opts *queryOptions, rows graph.Rows) error {
 	out := opts.global.io.Out
-	maxCell := 0
-	if isTerminal(out) {
-		maxCell = 60
-	}
-	if err := writeRows(out, opts.format, rows.Columns, rows.Records, maxCell); err != nil {
+	if err := writeRows(out, opts.format, rows.Columns, rows.Records, cellWidth(opts.global.io, 60)); err != nil {
 		return err
 	}
 	if opts.format == formatTable {
@@ -235,9 +231,5 @@ func listQueries(opts *queryOptions) error {
 		}
 		records[i] = []any{q.Name, strings.Join(ps, ", "), q.Description}
 	}
-	maxCell := 0
-	if isTerminal(opts.global.io.Out) {
-		maxCell = 80
-	}
-	return writeRows(opts.global.io.Out, opts.format, []string{"name", "parameters", "description"}, records, maxCell)
+	return writeRows(opts.global.io.Out, opts.format, []string{"name", "parameters", "description"}, records, cellWidth(opts.global.io, 80))
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/threatkg/threatkg/graph"
 )
@@ -33,6 +35,25 @@ type ioStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// OutTTY and ErrTTY say whether stdout and stderr are terminals (table
+	// cells are then cut to fit, and a progress bar shows on stderr);
+	// Width is the terminal's width in columns, 0 when unknown. main sets
+	// them from the process's files; tests set what they test.
+	OutTTY, ErrTTY bool
+	Width          int
+}
+
+// systemStreams are the process's standard streams, with what the terminal
+// says of them.
+func systemStreams() ioStreams {
+	s := ioStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		OutTTY: term.IsTerminal(int(os.Stdout.Fd())), ErrTTY: term.IsTerminal(int(os.Stderr.Fd()))}
+	if s.OutTTY {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			s.Width = w
+		}
+	}
+	return s
 }
 
 // globalOptions are the connection settings every command shares. Flags

@@ -182,3 +182,33 @@ func TestFormatFlagIsAnEnum(t *testing.T) {
 		t.Errorf("load --format xml: exit %d, %q", code, errOut)
 	}
 }
+
+// What the streams say of the terminal decides the table's cell width and
+// the progress bar, without a real terminal.
+func TestStreamsDecideTerminalOutput(t *testing.T) {
+	for _, tt := range []struct {
+		io   ioStreams
+		want int
+	}{
+		{ioStreams{}, 0},
+		{ioStreams{OutTTY: true}, 60},
+		{ioStreams{OutTTY: true, Width: 200}, 60},
+		{ioStreams{OutTTY: true, Width: 80}, 40},
+		{ioStreams{OutTTY: true, Width: 10}, 12},
+	} {
+		if got := cellWidth(tt.io, 60); got != tt.want {
+			t.Errorf("cellWidth(%+v) = %d, want %d", tt.io, got, tt.want)
+		}
+	}
+	var bar, plain bytes.Buffer
+	p := newProgress(ioStreams{ErrOut: &bar, ErrTTY: true}, 1000, "loading")
+	p.Set(500)
+	if p.bar == nil || !strings.Contains(bar.String(), "loading") {
+		t.Errorf("on a terminal: no progress bar (%q)", bar.String())
+	}
+	q := newProgress(ioStreams{ErrOut: &plain}, 1000, "loading")
+	q.Set(500)
+	if q.bar != nil || strings.ContainsAny(plain.String(), "\r\x1b") {
+		t.Errorf("off a terminal: a bar or control characters: %q", plain.String())
+	}
+}
