@@ -15,7 +15,12 @@ type doctorOptions struct {
 	format string
 }
 
-func newDoctorCmd(g *globalOptions) *cobra.Command {
+// newDoctorCmd binds the command's flags to its options; runF runs it (nil:
+// runDoctor), so that tests can check what the flags parse to.
+func newDoctorCmd(g *globalOptions, runF func(context.Context, *doctorOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = runDoctor
+	}
 	opts := &doctorOptions{global: g}
 	cmd := &cobra.Command{
 		Use:   "doctor",
@@ -31,7 +36,7 @@ server refuses the credentials, or the database does not exist.`,
   NEO4J_URI=bolt://db.example.org:7687 threatkg --password-stdin doctor < pw.txt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDoctor(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	formatFlag(cmd, &opts.format, formatTable, "output format", formatTable, formatJSON)

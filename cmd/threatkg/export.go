@@ -18,7 +18,12 @@ type exportOptions struct {
 	sources []string
 }
 
-func newExportCmd(g *globalOptions) *cobra.Command {
+// newExportCmd binds the command's flags to its options; runF runs it (nil:
+// runExport), so that tests can check what the flags parse to.
+func newExportCmd(g *globalOptions, runF func(context.Context, *exportOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = runExport
+	}
 	opts := &exportOptions{global: g}
 	cmd := &cobra.Command{
 		Use:   "export --format stix [-o FILE]",
@@ -35,7 +40,7 @@ claims and sources (docs/stix.md).`,
   threatkg export --format stix --source report--0a26dcfd-9c74-51c0-8657-fde1d767409e`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runExport(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	formatFlag(cmd, &opts.format, "stix", "export format", "stix")

@@ -41,7 +41,18 @@ type extractOptions struct {
 	url       string
 }
 
-func newExtractCmd(g *globalOptions) *cobra.Command {
+// newExtractCmd binds the command's flags to its options; runF runs it
+// (nil: runExtract, or runEvalCorpus with --eval-corpus), so that tests can
+// check what the flags parse to.
+func newExtractCmd(g *globalOptions, runF func(context.Context, *extractOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = func(ctx context.Context, opts *extractOptions) error {
+			if opts.corpus != "" {
+				return runEvalCorpus(ctx, opts)
+			}
+			return runExtract(ctx, opts)
+		}
+	}
 	opts := &extractOptions{global: g}
 	cmd := &cobra.Command{
 		Use:   "extract ARTICLE.txt",
@@ -99,11 +110,10 @@ not be written); 2 a bad article, gold file or flag (nothing written); 3 when
 			if !cmd.Flags().Changed("format") && (opts.eval != "" || opts.corpus != "") {
 				opts.format = formatTable
 			}
-			if opts.corpus != "" {
-				return runEvalCorpus(cmd.Context(), opts)
+			if opts.corpus == "" {
+				opts.path = args[0]
 			}
-			opts.path = args[0]
-			return runExtract(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()

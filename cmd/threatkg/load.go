@@ -32,7 +32,12 @@ type loadOptions struct {
 	recursive bool
 }
 
-func newLoadCmd(g *globalOptions) *cobra.Command {
+// newLoadCmd binds the command's flags to its options; runF runs it (nil:
+// runLoad), so that tests can check what the flags parse to.
+func newLoadCmd(g *globalOptions, runF func(context.Context, *loadOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = runLoad
+	}
 	opts := &loadOptions{global: g}
 	cmd := &cobra.Command{
 		Use:   "load PATH...",
@@ -66,7 +71,7 @@ On a terminal, a progress bar shows rows/s and the time left.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
-			return runLoad(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "validate and report what would change; write nothing")

@@ -27,7 +27,12 @@ type queryOptions struct {
 	timeout    time.Duration
 }
 
-func newQueryCmd(g *globalOptions) *cobra.Command {
+// newQueryCmd binds the command's flags to its options; runF runs it (nil:
+// runQuery), so that tests can check what the flags parse to.
+func newQueryCmd(g *globalOptions, runF func(context.Context, *queryOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = runQuery
+	}
 	opts := &queryOptions{global: g}
 	cmd := &cobra.Command{
 		Use:   "query [NAME]",
@@ -62,7 +67,7 @@ Browser link instead, whose editor holds the query's graph form (and the
 			if len(args) == 1 {
 				opts.name = args[0]
 			}
-			return runQuery(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			all, _ := queries.All()

@@ -18,7 +18,12 @@ type resolveOptions struct {
 	format  string
 }
 
-func newResolveCmd(g *globalOptions) *cobra.Command {
+// newResolveCmd binds the command's flags to its options; runF runs it (nil:
+// runResolve), so that tests can check what the flags parse to.
+func newResolveCmd(g *globalOptions, runF func(context.Context, *resolveOptions) error) *cobra.Command {
+	if runF == nil {
+		runF = runResolve
+	}
 	opts := &resolveOptions{global: g}
 	cmd := &cobra.Command{
 		Use:   "resolve (--explain NAME | --undo UID)",
@@ -40,7 +45,7 @@ the nodes apart.`,
   threatkg resolve --undo APT10`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runResolve(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.explain, "explain", "", "show why the entity called NAME is linked to others")

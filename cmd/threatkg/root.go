@@ -155,7 +155,8 @@ func newRootCmd(streams ioStreams, getenv func(string) string) *cobra.Command {
 	pf.StringVar(&g.database, "database", "", "Neo4j database (env NEO4J_DATABASE, default "+graph.DefaultDatabase+")")
 	pf.BoolVar(&g.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env NEO4J_PASSWORD)")
 
-	root.AddCommand(newDoctorCmd(g), newSchemaCmd(g), newLoadCmd(g), newQueryCmd(g), newStatsCmd(g), newResetCmd(g), newResolveCmd(g), newExportCmd(g), newBrowserCmd(), newBenchCmd(g), newExtractCmd(g))
+	root.AddCommand(newDoctorCmd(g, nil), newSchemaCmd(g), newLoadCmd(g, nil), newQueryCmd(g, nil), newStatsCmd(g), newResetCmd(g),
+		newResolveCmd(g, nil), newExportCmd(g, nil), newBrowserCmd(), newBenchCmd(g), newExtractCmd(g, nil))
 	markCommandErrors(root)
 	return root
 }
