@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/threatkg/threatkg/graph/model"
@@ -371,9 +370,6 @@ func (x *extractor) chooseEntry(i int, h catHit) (*catEntry, string, float64) {
 		return nil, "", 0
 	}
 	ambiguous := best.common[surface] || best.common[strings.TrimSpace(surface)]
-	if !ambiguous && !h.folded && isOrdinaryWordShape(surface) && x.sentenceInitial(i, h.span) {
-		ambiguous = true
-	}
 	if !ambiguous {
 		rule, conf := ruleCatalogue[best.label], 0.85
 		if best.graph {
@@ -399,23 +395,6 @@ func (x *extractor) chooseEntry(i int, h catHit) (*catEntry, string, float64) {
 		}
 	}
 	return nil, "", 0
-}
-
-// isOrdinaryWordShape: one capitalised word of lower-case letters
-// ("Agent"), the shape an ordinary word takes at a sentence's start.
-func isOrdinaryWordShape(s string) bool {
-	if strings.Contains(s, " ") {
-		return false
-	}
-	for k, r := range s {
-		if k == 0 {
-			continue
-		}
-		if !unicode.IsLower(r) {
-			return false
-		}
-	}
-	return true
 }
 
 func (x *extractor) sentenceInitial(i int, s span) bool {

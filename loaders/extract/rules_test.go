@@ -268,3 +268,26 @@ func TestCondemnationStatus(t *testing.T) {
 		}
 	}
 }
+
+// The catalogue's names and their disambiguation, case by case.
+func TestCatalogueDisambiguation(t *testing.T) {
+	tests := []struct {
+		text, entity string
+		want         bool
+	}{
+		{"Turla used a new backdoor.", "ThreatActor:Turla", true},                                  // one word, at a sentence's start
+		{"The report names Kimsuky as the culprit.", "ThreatActor:Kimsuky", true},                  // one word, no cue needed
+		{"The Ares of the story is a god.", "Malware:Ares", false},                                 // an ordinary word, no cue
+		{"The actor deployed the Ares malware.", "Malware:Ares", true},                             // an ordinary word with a cue
+		{"It dropped Trickbot on the hosts.", "Malware:TrickBot", true},                            // another case of a distinctive name
+		{"It copied mimikatz.exe to the share.", "Tool:Mimikatz", false},                           // a file name
+		{"The autorun entry was changed.", "Malware:Mariposa", false},                              // a lower-case surface
+		{"The Silence actors attacked banks. Silence then moved on.", "ThreatActor:Silence", true}, // confirmed by a cue elsewhere
+	}
+	for _, tt := range tests {
+		got := slices.Contains(entityStrings(Extract(tt.text, Options{})), tt.entity)
+		if got != tt.want {
+			t.Errorf("%q: %s found = %v, want %v (%q)", tt.text, tt.entity, got, tt.want, entityStrings(Extract(tt.text, Options{})))
+		}
+	}
+}

@@ -325,7 +325,13 @@ func Generate(root string) (map[string][]byte, error) {
 				if kind != "actor" {
 					kind = software(v.Value)
 				}
-				e = &entry{kind: kind, name: strings.Join(strings.Fields(names[0]), " ")}
+				name := strings.Join(strings.Fields(names[0]), " ")
+				// "Ares (Python)", "LockBit (ELF)": the family's name is
+				// "Ares", unless another entry has it
+				if k := strings.Index(name, " ("); k > 0 && byName[kind][norm(name[:k])] == nil && (kind == "actor" || byName["actor"][norm(name[:k])] == nil) {
+					name = name[:k]
+				}
+				e = &entry{kind: kind, name: name}
 				entries = append(entries, e)
 			}
 			e.add(names...)
