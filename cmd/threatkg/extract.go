@@ -21,9 +21,9 @@ import (
 
 const (
 	formatYAML = "yaml"
-	// graphActorsTimeout bounds the wait for a graph to read actor names
+	// graphTimeout bounds the wait for a graph to read entity names
 	// from: extraction works offline, and must not hang on a server.
-	graphActorsTimeout = 5 * time.Second
+	graphTimeout = 5 * time.Second
 )
 
 type extractOptions struct {
@@ -102,7 +102,10 @@ not be written); 2 a bad article, gold file or flag (nothing written); 3 when
   threatkg extract article.txt --load --publisher "U.S. Department of Justice" && threatkg query actors-victims`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.corpus != "" {
-				return cobra.NoArgs(cmd, args)
+				if len(args) > 0 {
+					return usageErrorf("--eval-corpus scores the corpus folder it names; give no text with it")
+				}
+				return nil
 			}
 			return cobra.ExactArgs(1)(cmd, args)
 		},
@@ -228,7 +231,7 @@ func (opts *extractOptions) graphKnown(ctx context.Context, client *graph.Client
 		if err != nil || cfg.Password == "" {
 			return nil // no graph configured: the shipped catalogues only
 		}
-		cctx, cancel := context.WithTimeout(ctx, graphActorsTimeout)
+		cctx, cancel := context.WithTimeout(ctx, graphTimeout)
 		defer cancel()
 		c, err := opts.global.connect(cctx)
 		if err != nil {

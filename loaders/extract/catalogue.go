@@ -263,19 +263,12 @@ type catHit struct {
 	folded  bool // matched in another case than the catalogue's
 }
 
-// catalogueHits finds the catalogue's names in sentence i: as written,
-// then in any case, leftmost-longest.
-func (x *extractor) catalogueHits(i int) []catHit {
-	if x.hitsAt == nil {
-		x.hitsAt = make([][]catHit, len(x.sents))
-		x.hitsDone = make([]bool, len(x.sents))
-	}
-	if !x.hitsDone[i] {
-		x.hitsAt[i], x.hitsDone[i] = x.findCatalogueHits(i), true
-	}
-	return x.hitsAt[i]
-}
+// catalogueHits are the catalogue's names in sentence i, which precompute
+// found.
+func (x *extractor) catalogueHits(i int) []catHit { return x.hitsAt[i] }
 
+// findCatalogueHits finds the catalogue's names in sentence i: as written,
+// then in any case, leftmost-longest.
 func (x *extractor) findCatalogueHits(i int) []catHit {
 	s := x.sents[i]
 	sent := x.text[s.start:s.end]

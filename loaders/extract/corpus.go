@@ -180,6 +180,7 @@ func EvaluateCorpus(c Corpus, opts Options) CorpusEvaluation {
 	misses, fps := map[string]int{}, map[string]int{}
 	rules := ruleTally{}
 	var elapsed time.Duration
+	opts = opts.withCatalogue() // once, not per document
 	for _, doc := range c.Docs {
 		ev.Bytes += len(doc.Text)
 		start := time.Now()

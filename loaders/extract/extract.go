@@ -70,12 +70,35 @@ var KnownLabels = []string{labelActor, labelMalware, labelTool, labelCampaign}
 
 // Options tunes an extraction.
 type Options struct {
-	// Actors adds threat-actor names (e.g. a graph's ATT&CK groups) to the
-	// shipped list.
+	// Actors adds threat-actor names to the catalogue, as Known entities
+	// of the ThreatActor label do.
 	Actors []ActorNames
 	// Known adds any entities of the model (a graph's malware, tools,
 	// campaigns, actors) whose names and aliases should be recognised.
 	Known []KnownEntity
+
+	// cat is the catalogue with Known and Actors added, when a caller that
+	// extracts many texts with the same options (EvaluateCorpus) built it
+	// once; nil: Extract builds it.
+	cat *catalogue
+}
+
+// withCatalogue returns opts with their catalogue built, for many
+// extractions with the same options.
+func (opts Options) withCatalogue() Options {
+	if opts.cat == nil {
+		opts.cat = loadCatalogue().withGraph(opts.knownEntities())
+	}
+	return opts
+}
+
+// knownEntities are Known and Actors together.
+func (opts Options) knownEntities() []KnownEntity {
+	known := opts.Known
+	for _, a := range opts.Actors {
+		known = append(known, KnownEntity{Label: labelActor, Name: a.Name, Aliases: a.Aliases})
+	}
+	return known
 }
 
 // Draft is an extraction's result: the article's entities and relations,
@@ -164,7 +187,6 @@ type extractor struct {
 	byEntry    map[*catEntry]*entity
 	confirmed  map[*catEntry]bool
 	hitsAt     [][]catHit // per sentence: the catalogue's names in it
-	hitsDone   []bool
 	pre        []sentencePre
 	actorOf    map[string]*ActorNames
 	stateRE    *dict
@@ -212,12 +234,9 @@ func Extract(text string, opts Options) Draft {
 		byEntry:       map[*catEntry]*entity{},
 		confirmed:     map[*catEntry]bool{},
 	}
-	known := opts.Known
-	for _, a := range opts.Actors {
-		known = append(known, KnownEntity{Label: labelActor, Name: a.Name, Aliases: a.Aliases})
-	}
-	x.cat = loadCatalogue().withGraph(known)
-	x.useCompiled(known)
+	opts = opts.withCatalogue()
+	x.cat = opts.cat
+	x.useCompiled(opts.knownEntities())
 	x.sents = splitSentences(text)
 	x.precompute()
 	x.preconfirm()

@@ -84,9 +84,9 @@ func field(row []string, i int) string {
 	return ""
 }
 
-// shippedGazetteer parses the embedded lists; extra actors (from a graph)
-// are added to the shipped ones.
-func shippedGazetteer(extraActors []ActorNames) *gazetteer {
+// shippedGazetteer parses the embedded lists and adds the generated
+// catalogue's threat actors, countries and sectors.
+func shippedGazetteer() *gazetteer {
 	g := &gazetteer{}
 	for _, r := range tsvRows(countriesTSV) {
 		s := &state{name: field(r, 0), iso2: field(r, 1)}
@@ -154,7 +154,6 @@ func shippedGazetteer(extraActors []ActorNames) *gazetteer {
 			g.actors = append(g.actors, ActorNames{Name: e.name, Aliases: e.aliases})
 		}
 	}
-	g.actors = append(g.actors, extraActors...)
 	return g
 }
 

@@ -124,7 +124,7 @@ type compiledGazetteer struct {
 }
 
 var baseGazetteer = sync.OnceValue(func() *compiledGazetteer {
-	x := &extractor{g: shippedGazetteer(nil)}
+	x := &extractor{g: shippedGazetteer()}
 	x.compile()
 	return &compiledGazetteer{g: x.g, actorOf: x.actorOf, stateOf: x.stateOf, stateRE: x.stateRE, orgOf: x.orgOf, orgRE: x.orgRE,
 		sectorOf: x.sectorOf, sectorDict: x.sectorDict}
@@ -298,7 +298,6 @@ type sentencePre struct {
 func (x *extractor) precompute() {
 	x.pre = make([]sentencePre, len(x.sents))
 	x.hitsAt = make([][]catHit, len(x.sents))
-	x.hitsDone = make([]bool, len(x.sents))
 	work := func(i int) {
 		s := x.sents[i]
 		sent := x.text[s.start:s.end]
@@ -323,7 +322,7 @@ func (x *extractor) precompute() {
 				p.orgHead[1] = reOrgHeadLast.FindAllStringIndex(sent, -1)
 			}
 		}
-		x.hitsAt[i], x.hitsDone[i] = x.findCatalogueHits(i), true
+		x.hitsAt[i] = x.findCatalogueHits(i)
 		p.legal = x.legalHits(i)
 		p.sectors = x.sectorDict.FindAllStringSubmatchIndex(asciiLower(sent), -1)
 		p.attack = x.attackTrigger(sent)

@@ -369,10 +369,7 @@ func Generate(root string) (map[string][]byte, error) {
 		for i, n := range e.names() {
 			k := key + "\x00" + norm(n)
 			if o, taken := owner[k]; taken && o != e {
-				if i == 0 {
-					continue // the name stays the entry's own
-				}
-				continue
+				continue // another entry's name: an alias of the first only
 			}
 			owner[k] = e
 			if i > 0 {
@@ -599,6 +596,12 @@ func isCommon(name string, dictionary map[string]bool) bool {
 // from one-off titles.
 const minVendorCitations = 10
 
+var (
+	reVendorWord  = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}&.-]*$`)
+	reAllCaps     = regexp.MustCompile(`^[A-Z]{3,}$`)
+	reSectorParts = regexp.MustCompile(` - |, |/`) // "Government, Administration", "IT - Security"
+)
+
 var reYearOrDate = regexp.MustCompile(`^(?:\d{4}|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b`)
 
 func vendors(objects []stixObject, dictionary map[string]bool, byName map[string]map[string]*entry) []string {
@@ -640,10 +643,10 @@ func vendors(objects []stixObject, dictionary map[string]bool, byName map[string
 			continue
 		}
 		words := strings.Fields(p)
-		if platforms[p] || !regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}&.-]*$`).MatchString(words[len(words)-1]) {
+		if platforms[p] || !reVendorWord.MatchString(words[len(words)-1]) {
 			continue // a platform (Linux) or a run that ends in punctuation
 		}
-		if len(words) > 1 && (known(words[len(words)-1]) || regexp.MustCompile(`^[A-Z]{3,}$`).MatchString(words[len(words)-1])) {
+		if len(words) > 1 && (known(words[len(words)-1]) || reAllCaps.MatchString(words[len(words)-1])) {
 			continue // "Secureworks IRON", "GitHub Sliver": a vendor, then a naming scheme or a tool
 		}
 		if dictionary[strings.ToLower(words[len(words)-1])] && len(words) > 1 && !unicode.IsUpper([]rune(words[len(words)-1])[0]) {
@@ -740,7 +743,7 @@ func sectors(g galaxy) []string {
 	}
 	for _, v := range g.Values {
 		name := v.Value
-		parts := regexp.MustCompile(` - |, |/`).Split(name, -1)
+		parts := reSectorParts.Split(name, -1)
 		addSector(name, append([]string{name}, parts...))
 	}
 	var rows []string
