@@ -33,6 +33,20 @@ type Config struct {
 	Database string
 }
 
+// With returns the settings with the non-empty values given (command-line
+// flags, which override the environment).
+func (c Config) With(uri, username, database string) Config {
+	for _, o := range []struct {
+		to *string
+		v  string
+	}{{&c.URI, uri}, {&c.Username, username}, {&c.Database, database}} {
+		if o.v != "" {
+			*o.to = o.v
+		}
+	}
+	return c
+}
+
 // ConfigFromEnv reads the NEO4J_* variables through getenv (os.Getenv in
 // production) and fills in the defaults for what is unset.
 func ConfigFromEnv(getenv func(string) string) Config {

@@ -43,7 +43,11 @@ func (c *Client) Read(ctx context.Context, cypher string, params map[string]any,
 		}
 		out := Rows{Columns: keys, Records: [][]any{}}
 		for res.Next(ctx) {
-			out.Records = append(out.Records, res.Record().Values)
+			values := res.Record().Values
+			for i, v := range values {
+				values[i] = fromDriver(v)
+			}
+			out.Records = append(out.Records, values)
 		}
 		return out, res.Err()
 	}, neo4j.WithTxTimeout(limit))
@@ -142,8 +146,9 @@ RETURN uid, [l IN labels(n) WHERE l <> 'Entity'][0] AS label`, map[string]any{"u
 	return out, nil
 }
 
-// NamedEntity is an entity's name and aliases.
+// NamedEntity is an entity's label, name and aliases.
 type NamedEntity struct {
+	Label      string
 	Name       string
 	Aliases    []string
 	ExternalID string // the catalogue id (ATT&CK's G0045), if any
@@ -172,7 +177,7 @@ func (c *Client) EntityNames(ctx context.Context, label string) ([]NamedEntity, 
 		if name == "" {
 			continue
 		}
-		e := NamedEntity{Name: name}
+		e := NamedEntity{Label: label, Name: name}
 		e.ExternalID, _ = r[2].(string)
 		if list, ok := r[1].([]any); ok {
 			for _, a := range list {

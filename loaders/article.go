@@ -63,12 +63,21 @@ func ArticlePath(path string) (yamlPath string, ok bool) {
 // yamlPath and the text it names. It returns the article as model rows, or an
 // *InputError listing every problem with its position.
 func ReadArticle(yamlPath string, m model.Model) (model.Document, error) {
-	ps := &problems{file: yamlPath}
 	data, err := readLimited(yamlPath)
 	if err != nil {
+		ps := &problems{file: yamlPath}
 		ps.at(0, 0, "%v", err)
 		return model.Document{}, ps.err()
 	}
+	dir := filepath.Dir(yamlPath)
+	return ParseArticle(yamlPath, data, func(name string) ([]byte, error) { return readLimited(filepath.Join(dir, name)) }, m)
+}
+
+// ParseArticle reads and validates annotations held in memory (data, named
+// name in problems), whose text readText returns by its file name: e.g. a
+// draft of 'threatkg extract', validated exactly as a file is.
+func ParseArticle(name string, data []byte, readText func(name string) ([]byte, error), m model.Model) (model.Document, error) {
+	ps := &problems{file: name}
 	if !utf8.Valid(data) {
 		line, col := invalidUTF8Position(data)
 		ps.at(line, col, "not valid UTF-8; save the file as UTF-8")
@@ -84,7 +93,7 @@ func ReadArticle(yamlPath string, m model.Model) (model.Document, error) {
 		ps.at(0, 0, "empty file; an annotation file starts with 'format: %s'", ArticleFormat)
 		return model.Document{}, ps.err()
 	}
-	r := &articleReader{ps: ps, model: m, dir: filepath.Dir(yamlPath)}
+	r := &articleReader{ps: ps, model: m, readText: readText}
 	doc := r.read(root.Content[0])
 	if err := ps.err(); err != nil {
 		return model.Document{}, err
@@ -92,16 +101,16 @@ func ReadArticle(yamlPath string, m model.Model) (model.Document, error) {
 	// The reader checked everything with positions; this is the model's own
 	// check of the rows, which must agree.
 	if err := m.CheckDocument(doc); err != nil {
-		return model.Document{}, fmt.Errorf("%s: %w", yamlPath, err)
+		return model.Document{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return doc, nil
 }
 
 type articleReader struct {
-	ps    *problems
-	model model.Model
-	dir   string
-	text  string // the article text, once read
+	ps       *problems
+	model    model.Model
+	readText func(name string) ([]byte, error) // the text, by its file name
+	text     string                            // the article text, once read
 }
 
 // Field sets of each mapping, for unknown-field errors.
@@ -208,8 +217,7 @@ func (r *articleReader) readSource(n *yaml.Node) model.Source {
 		}
 	}
 	if textName != "" {
-		path := filepath.Join(r.dir, textName)
-		data, err := readLimited(path)
+		data, err := r.readText(textName)
 		switch {
 		case err != nil:
 			r.ps.at(n.Line, n.Column, "source text: %v", err)

@@ -59,6 +59,25 @@ func stripHeader(src string) string {
 //go:embed guide.html.tmpl
 var guideTemplate string
 
+// Where the local server serves threatkg's Browser assets (see
+// scripts/neo4j-local.sh, which packs them into the Browser's jar).
+const (
+	AssetsPath = "browser/threatkg"
+	StyleFile  = "threatkg.grass"
+	GuideFile  = "guide.html"
+)
+
+// BrowserAssets are the files a server serves under AssetsPath for
+// Browser: the style (GraSS, made from the model by the caller) and the
+// guide, by file name.
+func BrowserAssets(style string) (map[string]string, error) {
+	guide, err := Guide()
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{StyleFile: style, GuideFile: guide}, nil
+}
+
 // Guide renders the Neo4j Browser guide (a tour of the seed graph), in the
 // HTML slide format Browser's :guide and :play read.
 func Guide() (string, error) {

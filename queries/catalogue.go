@@ -213,6 +213,38 @@ type ParamError struct{ Msg string }
 
 func (e *ParamError) Error() string { return e.Msg }
 
+// Table lists queries as rows: name, parameters (their usage), description.
+func Table(qs []Query) (columns []string, records [][]any) {
+	records = make([][]any, len(qs))
+	for i, q := range qs {
+		ps := make([]string, len(q.Params))
+		for j, p := range q.Params {
+			ps[j] = p.Usage()
+		}
+		records[i] = []any{q.Name, strings.Join(ps, ", "), q.Description}
+	}
+	return []string{"name", "parameters", "description"}, records
+}
+
+// ParseParams is the one parser of --param key=value: the key is trimmed
+// before anything else, so " actor=x" and "actor=y" are the same key given
+// twice.
+func ParseParams(kvs []string) (map[string]string, error) {
+	given := map[string]string{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, &ParamError{Msg: fmt.Sprintf("--param %q: want key=value", kv)}
+		}
+		if _, dup := given[k]; dup {
+			return nil, &ParamError{Msg: fmt.Sprintf("--param %s given twice", k)}
+		}
+		given[k] = v
+	}
+	return given, nil
+}
+
 // Bind turns the user's key=value strings into the query's parameters:
 // every declared parameter gets a value (given, default, or null), unknown
 // and missing required ones are errors that list the valid parameters.

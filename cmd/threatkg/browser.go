@@ -10,29 +10,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatkg/threatkg/graph/model"
+	"github.com/threatkg/threatkg/loaders"
 	"github.com/threatkg/threatkg/queries"
-)
-
-// Where the local server serves threatkg's Browser assets (see
-// scripts/neo4j-local.sh, which packs them into the Browser's jar).
-const (
-	assetsPath = "browser/threatkg"
-	styleFile  = "threatkg.grass"
-	guideFile  = "guide.html"
 )
 
 func newBrowserCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "browser",
 		Short: "Neo4j Browser helpers: threatkg's style and guided tour",
-		Long: `Neo4j Browser helpers. The local server ('make neo4j') applies threatkg's
-style by itself and serves the tour:
-
-  :guide http://localhost:7474/browser/threatkg/guide.html
-
-For any other server, paste the output of 'threatkg browser style' into
-Browser's :style command, or drag the file onto Browser.`,
-		Args: cobra.NoArgs,
+		Long:  help("browser"),
+		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "style",
@@ -61,21 +48,23 @@ Browser's :style command, or drag the file onto Browser.`,
 	var dir string
 	assets := &cobra.Command{
 		Use:   "assets --dir DIR",
-		Short: "Write the style and the guide under DIR/" + assetsPath + " (for a server to serve)",
+		Short: "Write the style and the guide under DIR/" + queries.AssetsPath + " (for a server to serve)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			guide, err := queries.Guide()
+			files, err := queries.BrowserAssets(model.Declared.GraSS())
 			if err != nil {
 				return err
 			}
-			out := filepath.Join(dir, filepath.FromSlash(assetsPath))
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
+			for _, name := range []string{queries.StyleFile, queries.GuideFile} {
+				path := filepath.Join(dir, filepath.FromSlash(queries.AssetsPath), name)
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					return err
+				}
+				if err := loaders.WriteFileAtomic(path, []byte(files[name])); err != nil {
+					return err
+				}
 			}
-			if err := writeFileAtomic(filepath.Join(out, styleFile), []byte(model.Declared.GraSS())); err != nil {
-				return err
-			}
-			return writeFileAtomic(filepath.Join(out, guideFile), []byte(guide))
+			return nil
 		},
 	}
 	assets.Flags().StringVar(&dir, "dir", "", "directory to write into")

@@ -32,7 +32,7 @@ func TestDoctorHealthy(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("doctor --format json: exit %d, stderr %q", code, errOut)
 	}
-	var report doctorReport
+	var report graph.Health
 	if err := json.Unmarshal([]byte(out), &report); err != nil {
 		t.Fatalf("doctor json: %v\n%s", err, out)
 	}
@@ -105,7 +105,7 @@ func TestDoctorJSONReportsFailure(t *testing.T) {
 	if code != exitUnavailable {
 		t.Fatalf("exit %d", code)
 	}
-	var report doctorReport
+	var report graph.Health
 	if err := json.Unmarshal([]byte(out), &report); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}

@@ -707,7 +707,7 @@ func attackUses(t *testing.T) (uses map[string][]string, name, attackID, typ map
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := gunzipIfCompressed(raw) // the loader's own
+	data, err := loaders.Gunzip(raw) // the loader's own
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,34 +35,11 @@ func newQueryCmd(g *globalOptions, runF func(context.Context, *queryOptions) err
 	}
 	opts := &queryOptions{global: g}
 	cmd := &cobra.Command{
-		Use:   "query [NAME]",
-		Short: "Run a canned query, or list the catalogue",
-		Long: `Runs one of threatkg's canned, parameterised Cypher queries in a read
-transaction and prints its rows. Without NAME, lists the catalogue.
-
-Parameters are given as --param key=value (repeatable); values reach Neo4j
-only as query parameters. A missing required or unknown parameter exits 2
-and lists the valid ones. --cypher prints the query instead of running it:
-it runs unchanged in Neo4j Browser after :param.
-
--e CYPHER or --file F.cypher runs your own statement instead, read-only:
-threatkg asks the server to plan it first and refuses anything that writes
-(CREATE, MERGE, SET, DELETE, REMOVE, writing procedures), changes the schema,
-administers the server, or uses LOAD CSV; then runs it in a read
-transaction. Its --param values are text. --timeout stops any query on the
-server. --browser prints a Neo4j
-Browser link instead, whose editor holds the query's graph form (and the
-:params command that sets its parameters), ready to run; --open opens it.`,
-		Example: `  threatkg query
-  threatkg query actors-victims --param actor=APT10
-  threatkg query actor-profile --param actor=apt10 --format json
-  threatkg query shortest-path --param from="Zhu Hua" --param to=China
-  threatkg query condemnations --format csv > condemnations.csv
-  threatkg query -e 'MATCH (a:ThreatActor) RETURN a.name, a.aliases' --format csv
-  threatkg query --file my.cypher --param actor=APT10
-  threatkg query provenance --cypher
-  threatkg query actors-victims --param actor=APT10 --browser --open`,
-		Args: cobra.MaximumNArgs(1),
+		Use:     "query [NAME]",
+		Short:   "Run a canned query, or list the catalogue",
+		Long:    help("query"),
+		Example: examples("query"),
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.name = args[0]
@@ -110,7 +87,7 @@ func runQuery(ctx context.Context, opts *queryOptions) error {
 		_, err := fmt.Fprint(out, q.Cypher)
 		return err
 	}
-	given, err := parseParams(opts.params)
+	given, err := queries.ParseParams(opts.params)
 	if err != nil {
 		return err
 	}
@@ -135,7 +112,7 @@ func runQuery(ctx context.Context, opts *queryOptions) error {
 		}
 		return nil
 	}
-	client, err := opts.global.connect(ctx)
+	client, err := clientOf(ctx, opts.global, opts.global.clients.reader)
 	if err != nil {
 		return err
 	}
@@ -167,7 +144,7 @@ func runAdHoc(ctx context.Context, opts *queryOptions) error {
 	if cypher == "" {
 		return usageErrorf("the statement is empty")
 	}
-	given, err := parseParams(opts.params)
+	given, err := queries.ParseParams(opts.params)
 	if err != nil {
 		return err
 	}
@@ -175,7 +152,7 @@ func runAdHoc(ctx context.Context, opts *queryOptions) error {
 	for k, v := range given {
 		params[k] = v
 	}
-	client, err := opts.global.connect(ctx)
+	client, err := clientOf(ctx, opts.global, opts.global.clients.reader)
 	if err != nil {
 		return err
 	}
@@ -188,25 +165,6 @@ func runAdHoc(ctx context.Context, opts *queryOptions) error {
 		return err
 	}
 	return printRows(opts, rows)
-}
-
-// parseParams is the one parser of --param key=value: the key is trimmed
-// before anything else, so " actor=x" and "actor=y" are the same key given
-// twice.
-func parseParams(kvs []string) (map[string]string, error) {
-	given := map[string]string{}
-	for _, kv := range kvs {
-		k, v, ok := strings.Cut(kv, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			return nil, usageErrorf("--param %q: want key=value", kv)
-		}
-		if _, dup := given[k]; dup {
-			return nil, usageErrorf("--param %s given twice", k)
-		}
-		given[k] = v
-	}
-	return given, nil
 }
 
 func printRows(opts *queryOptions, rows graph.Rows) error {
@@ -228,13 +186,6 @@ func listQueries(opts *queryOptions) error {
 	if opts.format == formatJSON {
 		return writeJSON(opts.global.io.Out, all)
 	}
-	records := make([][]any, len(all))
-	for i, q := range all {
-		var ps []string
-		for _, p := range q.Params {
-			ps = append(ps, p.Usage())
-		}
-		records[i] = []any{q.Name, strings.Join(ps, ", "), q.Description}
-	}
-	return writeRows(opts.global.io.Out, opts.format, []string{"name", "parameters", "description"}, records, cellWidth(opts.global.io, 80))
+	cols, records := queries.Table(all)
+	return writeRows(opts.global.io.Out, opts.format, cols, records, cellWidth(opts.global.io, 80))
 }

@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/threatkg/threatkg/graph"
-	"github.com/threatkg/threatkg/graph/model"
 )
 
 type resolveOptions struct {
@@ -26,24 +24,11 @@ func newResolveCmd(g *globalOptions, runF func(context.Context, *resolveOptions)
 	}
 	opts := &resolveOptions{global: g}
 	cmd := &cobra.Command{
-		Use:   "resolve (--explain NAME | --undo UID)",
-		Short: "Explain or undo entity resolution (which nodes are one entity, and why)",
-		Long: `Every load links nodes of the same label that share a normalised name or
-alias (APT10 in an article and ATT&CK's menuPass, whose aliases include
-APT10) with a SAME_AS relationship, when exactly one entity matches. Queries
-treat linked nodes as one entity.
-
---explain NAME shows the nodes that form the entity called NAME (a name or
-alias, case-insensitive), their sources, and each link: the key that matched
-and the sources that gave it.
-
---undo UID removes the links of the node with that uid (or that exact name,
-if only one node has it) and records NOT_SAME_AS, so that later loads keep
-the nodes apart.`,
-		Example: `  threatkg resolve --explain APT10
-  threatkg resolve --explain menupass --format json
-  threatkg resolve --undo APT10`,
-		Args: cobra.NoArgs,
+		Use:     "resolve (--explain NAME | --undo UID)",
+		Short:   "Explain or undo entity resolution (which nodes are one entity, and why)",
+		Long:    help("resolve"),
+		Example: examples("resolve"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runF(cmd.Context(), opts)
 		},
@@ -57,7 +42,7 @@ the nodes apart.`,
 }
 
 func runResolve(ctx context.Context, opts *resolveOptions) error {
-	client, err := opts.global.connect(ctx)
+	client, err := clientOf(ctx, opts.global, opts.global.clients.resolver)
 	if err != nil {
 		return err
 	}
@@ -75,10 +60,7 @@ func runResolve(ctx context.Context, opts *resolveOptions) error {
 			fmt.Fprintf(opts.global.io.ErrOut, "%s has no SAME_AS links\n", opts.undo)
 			return nil
 		}
-		for _, l := range links {
-			fmt.Fprintf(out, "unlinked %s (%s) and %s (%s), which shared %q; recorded NOT_SAME_AS\n", l.From, l.FromUID, l.To, l.ToUID, l.Matched)
-		}
-		return nil
+		return graph.WriteUnlinked(out, links)
 	}
 	explanations, err := client.Explain(ctx, opts.explain)
 	if err != nil {
@@ -94,23 +76,5 @@ func runResolve(ctx context.Context, opts *resolveOptions) error {
 		fmt.Fprintf(opts.global.io.ErrOut, "no entity is called %q\n", opts.explain)
 		return nil
 	}
-	for i, e := range explanations {
-		if i > 0 {
-			fmt.Fprintln(out)
-		}
-		fmt.Fprintf(out, "%q is one entity of %d node(s):\n", opts.explain, len(e.Members))
-		for _, m := range e.Members {
-			fmt.Fprintf(out, "  %s %q (%s)\n      aliases: %s\n      sources: %s\n", m.Label, m.Name, m.UID,
-				strings.Join(m.Aliases, ", "), strings.Join(m.Sources, "; "))
-		}
-		for _, l := range e.Links {
-			switch l.Kind {
-			case model.SameAsType:
-				fmt.Fprintf(out, "  linked: %q = %q, because both are called %q (%s; sources: %s)\n", l.From, l.To, l.Matched, l.Method, strings.Join(l.Sources, ", "))
-			default:
-				fmt.Fprintf(out, "  kept apart: %q and %q (%s)\n", l.From, l.To, l.Method)
-			}
-		}
-	}
-	return nil
+	return graph.WriteExplanations(out, opts.explain, explanations)
 }

@@ -69,6 +69,7 @@ type globalOptions struct {
 	passwordStdin bool
 
 	resolved *graph.Config // set by the first config call: stdin is read once
+	clients  factory       // how commands get their clients (tests set fakes)
 }
 
 // config resolves the connection settings (once: stdin can be read only once).
@@ -76,16 +77,7 @@ func (g *globalOptions) config() (graph.Config, error) {
 	if g.resolved != nil {
 		return *g.resolved, nil
 	}
-	cfg := graph.ConfigFromEnv(g.getenv)
-	if g.uri != "" {
-		cfg.URI = g.uri
-	}
-	if g.username != "" {
-		cfg.Username = g.username
-	}
-	if g.database != "" {
-		cfg.Database = g.database
-	}
+	cfg := graph.ConfigFromEnv(g.getenv).With(g.uri, g.username, g.database)
 	if g.passwordStdin {
 		line, err := bufio.NewReader(g.io.In).ReadString('\n')
 		if err != nil && err != io.EOF {
@@ -106,40 +98,29 @@ func (g *globalOptions) connect(ctx context.Context) (*graph.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return graph.Open(ctx, cfg, graph.WithUserAgent("threatkg/"+strings.Fields(versionString())[0]))
+	return graph.Open(ctx, cfg, graph.WithUserAgent(userAgent()))
 }
 
-const rootLong = `threatkg builds a threat-actor knowledge graph in Neo4j from analysts' sources
-(annotated news articles, STIX 2.1 bundles such as MITRE ATT&CK), with the
-source and quote of every claim, and answers questions about it with canned,
-parameterised Cypher queries.
-
-Connection settings come from flags, else the environment, else defaults:
-  --uri        NEO4J_URI        neo4j://localhost:7687  (bolt://, neo4j://, +s and +ssc TLS schemes)
-  --username   NEO4J_USERNAME   neo4j
-  --database   NEO4J_DATABASE   neo4j
-  (no flag)    NEO4J_PASSWORD   the password; or pipe it in with --password-stdin
-
-A local server for trying threatkg: 'make neo4j' starts one and prints the
-export lines for it.
-
-Exit codes: 0 success (also when a query has no rows), 1 runtime error,
-2 invalid usage or input (nothing written), 3 database unreachable,
-credentials refused or database missing.`
+// userAgent is how threatkg names itself to servers: threatkg/VERSION.
+func userAgent() string { return "threatkg/" + strings.Fields(versionString())[0] }
 
 // newRootCmd builds the command tree.
 func newRootCmd(streams ioStreams, getenv func(string) string) *cobra.Command {
-	g := &globalOptions{io: streams, getenv: getenv}
+	return newRootCmdWith(&globalOptions{io: streams, getenv: getenv})
+}
+
+// newRootCmdWith builds the command tree on the given options (tests give
+// a factory of fakes).
+func newRootCmdWith(g *globalOptions) *cobra.Command {
+	streams := g.io
 	root := &cobra.Command{
 		Use:           "threatkg",
 		Short:         "Build and query a threat-actor knowledge graph in Neo4j",
-		Long:          rootLong,
+		Long:          help("threatkg"),
 		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Example: `  make neo4j && . .neo4j/env   # a local Neo4j, and its settings in the environment
-  threatkg doctor                # check the connection and the schema
-  threatkg --uri neo4j+s://xxxx.databases.neo4j.io --password-stdin doctor < pw.txt`,
+		Example:       examples("threatkg"),
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)

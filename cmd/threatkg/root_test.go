@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/queries"
 )
 
 // runCLI runs the command line as main does and returns exit code, stdout
@@ -141,7 +142,7 @@ func TestParseParams(t *testing.T) {
 		{[]string{" =x"}, nil, "want key=value"},
 	}
 	for _, tt := range tests {
-		got, err := parseParams(tt.in)
+		got, err := queries.ParseParams(tt.in)
 		switch {
 		case tt.wantErr != "":
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {

@@ -19,11 +19,8 @@ func newSchemaCmd(g *globalOptions) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "apply",
 		Short: "Create threatkg's constraints and indexes where they are missing (idempotent)",
-		Long: `Creates the uniqueness constraints and the indexes of threatkg's declared
-model where they are missing (docs/model.md lists them), and waits until the
-indexes are online. Every load does this first by itself; run it by hand to prepare an
-empty database.`,
-		Args: cobra.NoArgs,
+		Long:  help("schema-apply"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSchemaApply(cmd.Context(), g)
 		},
@@ -32,7 +29,7 @@ empty database.`,
 }
 
 func runSchemaApply(ctx context.Context, g *globalOptions) error {
-	client, err := g.connect(ctx)
+	client, err := clientOf(ctx, g, g.clients.schema)
 	if err != nil {
 		return err
 	}

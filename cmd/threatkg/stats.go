@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/spf13/cobra"
 )
@@ -24,7 +23,7 @@ func newStatsCmd(g *globalOptions) *cobra.Command {
 }
 
 func runStats(ctx context.Context, g *globalOptions, format string) error {
-	client, err := g.connect(ctx)
+	client, err := clientOf(ctx, g, g.clients.stats)
 	if err != nil {
 		return err
 	}
@@ -36,21 +35,7 @@ func runStats(ctx context.Context, g *globalOptions, format string) error {
 	if format == formatJSON {
 		return writeJSON(g.io.Out, stats)
 	}
-	var records [][]any
-	for _, part := range []struct {
-		kind   string
-		counts map[string]int64
-	}{{"node", stats.Nodes}, {"relationship", stats.Relationships}} {
-		names := make([]string, 0, len(part.counts))
-		for n := range part.counts {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			records = append(records, []any{part.kind, n, part.counts[n]})
-		}
-	}
-	return writeRows(g.io.Out, formatTable, []string{"kind", "name", "count"}, records, 0)
+	return stats.Rows().Write(g.io.Out, formatTable, 0)
 }
 
 func newResetCmd(g *globalOptions) *cobra.Command {
@@ -58,15 +43,13 @@ func newResetCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "reset --yes",
 		Short: "Delete threatkg's data (Entity and Report nodes) from the database",
-		Long: `Deletes every :Entity and :Report node and their relationships: all that
-threatkg loaded. Other data in the database, and the schema, are left alone.
-Refuses to run without --yes.`,
-		Args: cobra.NoArgs,
+		Long:  help("reset"),
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !yes {
 				return &usageError{err: errors.New("reset deletes every source threatkg loaded into this database; run it again with --yes to confirm")}
 			}
-			client, err := g.connect(cmd.Context())
+			client, err := clientOf(cmd.Context(), g, g.clients.resetter)
 			if err != nil {
 				return err
 			}

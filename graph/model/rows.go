@@ -19,6 +19,15 @@ type Document struct {
 	External map[string]string
 }
 
+// Sizes counts the entities (mentions) and the claims of documents.
+func Sizes(docs []Document) (entities, claims int) {
+	for _, d := range docs {
+		entities += len(d.Entities)
+		claims += len(d.Claims)
+	}
+	return entities, claims
+}
+
 // Source describes the document itself; it becomes a Report node.
 type Source struct {
 	UID        string

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -18,6 +20,26 @@ type Source struct {
 	Date      string `json:"date"`
 	URL       string `json:"url,omitempty"`
 	Text      string `json:"text"` // the text file's name, next to the annotations
+}
+
+// Completed fills what the source leaves empty from the draft of the text
+// at textPath: the title (else the file's name), the date, the publisher
+// ("unknown"), and the text's file name.
+func (s Source) Completed(d Draft, textPath string) Source {
+	s.Text = filepath.Base(textPath)
+	if s.Title == "" {
+		s.Title = d.Title
+	}
+	if s.Title == "" {
+		s.Title = strings.TrimSuffix(s.Text, filepath.Ext(s.Text))
+	}
+	if s.Publisher == "" {
+		s.Publisher = "unknown"
+	}
+	if s.Date == "" {
+		s.Date = d.Date
+	}
+	return s
 }
 
 // The JSON shape of a draft (documented in docs/extraction.md, tested by

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 
@@ -81,6 +83,13 @@ func (t ruleTally) scores() []RuleScore {
 
 // Evaluate matches the draft's entities to the gold's by label and
 // normalised name or alias (model.Normalize), and its relations by type and
+// SameText says whether gold annotates this text: its recorded digest of
+// the text, if it has one, is the text's.
+func SameText(gold model.Document, text string) bool {
+	sum := sha256.Sum256([]byte(text))
+	return gold.Source.TextSHA256 == "" || gold.Source.TextSHA256 == hex.EncodeToString(sum[:])
+}
+
 // matched endpoints.
 func Evaluate(d Draft, gold model.Document) Evaluation {
 	var ev Evaluation

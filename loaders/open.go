@@ -1,0 +1,295 @@
+package loaders
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/threatkg/threatkg/graph/model"
+)
+
+// DefaultKeepInMemory bounds the input an Opener keeps in memory between
+// validation and loading. Larger inputs are validated file by file, then
+// read again, file by file, to load them: memory stays bounded by the
+// largest file.
+const DefaultKeepInMemory = 48 << 20
+
+// Opener opens sources: files, folders' files, gzip files and http(s) URLs.
+type Opener struct {
+	UserAgent    string       // sent with downloads
+	KeepInMemory int          // bytes of input kept between validation and loading; 0: DefaultKeepInMemory, <0: none
+	HTTP         *http.Client // nil: http.DefaultClient
+}
+
+// Source is one validated input: its documents (nil when they are read
+// again at load time, see Documents), what it contains, and the references
+// its claims make to entities it does not contain.
+type Source struct {
+	Name       string
+	docs       []model.Document
+	digest     [32]byte // of the input's bytes, to notice a file changed between reads
+	size       int
+	Rows       int               // entities and claims
+	Labels     map[string]string // entity uid -> label, of this source's entities
+	Unresolved map[string][]Problem
+	External   map[string]string // resolved references: uid -> label
+	Skipped    []string          // what the source holds that threatkg's model does not
+	opener     *Opener
+}
+
+// Kept says whether the source's documents are held in memory.
+func (s *Source) Kept() bool { return s.docs != nil }
+
+// InMemory is a source made of documents already in memory (e.g. a draft
+// of extract), which needs no file.
+func InMemory(name string, docs []model.Document) Source {
+	s := Source{Name: name, docs: docs}
+	s.count()
+	return s
+}
+
+func (s *Source) count() {
+	s.Labels, s.Rows = map[string]string{}, 0
+	for _, d := range s.docs {
+		s.Rows += len(d.Entities) + len(d.Claims)
+		for _, e := range d.Entities {
+			s.Labels[e.UID] = e.Label
+		}
+	}
+}
+
+// Documents returns the source's documents, reading the file again if they
+// were not kept (and refusing it if it changed since it was validated),
+// with its resolved references.
+func (s *Source) Documents(ctx context.Context) ([]model.Document, error) {
+	docs := s.docs
+	if docs == nil {
+		again, err := s.opener.Open(ctx, s.Name)
+		if err != nil {
+			return nil, err
+		}
+		if again.digest != s.digest {
+			return nil, &InputError{Problems: []Problem{{File: s.Name, Msg: "the file changed while threatkg was loading it; nothing of it was written; load it again"}}}
+		}
+		docs = again.docs
+	}
+	for d := range docs {
+		if len(s.External) == 0 {
+			break
+		}
+		if docs[d].External == nil {
+			docs[d].External = map[string]string{}
+		}
+		for uid, label := range s.External {
+			docs[d].External[uid] = label
+		}
+	}
+	return docs, nil
+}
+
+// OpenAll reads and validates every path; all problems of all files are
+// returned together, as one *InputError. Inputs beyond KeepInMemory are
+// dropped after validation, and read again by Documents.
+func (o *Opener) OpenAll(ctx context.Context, paths []string) ([]Source, error) {
+	keep := o.KeepInMemory
+	if keep == 0 {
+		keep = DefaultKeepInMemory
+	}
+	var out []Source
+	all := &InputError{}
+	kept := 0
+	for _, p := range paths {
+		src, err := o.Open(ctx, p)
+		var ie *InputError
+		switch {
+		case errors.As(err, &ie):
+			all.Problems = append(all.Problems, ie.Problems...)
+			continue
+		case err != nil:
+			return nil, err
+		}
+		src.count()
+		kept += src.size
+		if kept > keep && !IsURL(p) {
+			src.docs = nil // read again when it is loaded
+		}
+		out = append(out, src)
+	}
+	if len(all.Problems) > 0 {
+		return nil, all
+	}
+	return out, nil
+}
+
+// IsURL says whether a source is given as an http(s) URL.
+func IsURL(p string) bool { return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") }
+
+// Open reads and validates one source: an article folder or its YAML file,
+// a STIX 2.1 JSON file (gzip-compressed or not, recognised by its content),
+// or an http(s) URL of one.
+func (o *Opener) Open(ctx context.Context, p string) (Source, error) {
+	notSource := func(msg string) error {
+		return &InputError{Problems: []Problem{{File: p, Msg: msg}}}
+	}
+	if IsURL(p) {
+		data, err := o.fetch(ctx, p)
+		if err != nil {
+			return Source{}, notSource(err.Error())
+		}
+		return o.stixSource(p, data)
+	}
+	if yamlPath, ok := ArticlePath(p); ok {
+		doc, err := ReadArticle(yamlPath, model.Declared)
+		if err != nil {
+			return Source{}, err
+		}
+		return Source{Name: p, docs: []model.Document{doc}, opener: o}, nil // small (MaxFileSize): always kept
+	}
+	st, err := os.Stat(p)
+	if err != nil || st.IsDir() {
+		return Source{}, notSource("not a source threatkg reads: give an article folder (with " + AnnotationsFile +
+			"), its .yaml file, a STIX 2.1 JSON file, or an http(s) URL of one")
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return Source{}, notSource(err.Error())
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSTIXSize+1))
+	if err != nil {
+		return Source{}, notSource(err.Error())
+	}
+	if data, err = Gunzip(data); err != nil {
+		return Source{}, notSource(err.Error())
+	}
+	if !LooksLikeJSON(strings.TrimSuffix(p, ".gz"), data[:min(len(data), 512)]) {
+		return Source{}, notSource("not a source threatkg reads: neither an annotated article (.yaml) nor STIX 2.1 JSON")
+	}
+	return o.stixSource(p, data)
+}
+
+func (o *Opener) stixSource(name string, data []byte) (Source, error) {
+	res, err := ReadSTIX(name, data, model.Declared)
+	if err != nil {
+		return Source{}, err
+	}
+	return Source{Name: name, docs: res.Documents, Unresolved: res.Unresolved, Skipped: res.Skipped,
+		digest: sha256.Sum256(data), size: len(data), opener: o}, nil
+}
+
+// fetch downloads a STIX file, bounded in time and size.
+func (o *Opener) fetch(ctx context.Context, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bad URL: %w", err)
+	}
+	if o.UserAgent != "" {
+		req.Header.Set("User-Agent", o.UserAgent)
+	}
+	client := o.HTTP
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download failed: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download failed: %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxSTIXSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("download failed: %w", err)
+	}
+	return Gunzip(data)
+}
+
+// Gunzip decompresses gzip data (ATT&CK releases are often shipped
+// compressed), bounded like any input; other data is returned as it is.
+func Gunzip(data []byte) ([]byte, error) {
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not a valid gzip file: %w", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, MaxSTIXSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("not a valid gzip file: %w", err)
+	}
+	return out, nil
+}
+
+// LabelLookup finds the labels of entities already in the graph, by uid;
+// uids it does not know are left out of its answer.
+type LabelLookup func(ctx context.Context, uids []string) (map[string]string, error)
+
+// ResolveReferences finds the labels of the entities sources' claims refer
+// to outside them: from earlier sources of the same list, else by lookup
+// (the graph). References found in neither are input problems, returned
+// together as one *InputError sorted by file and line.
+func ResolveReferences(ctx context.Context, sources []Source, lookup LabelLookup) error {
+	var missing []Problem
+	for i := range sources {
+		src := &sources[i]
+		if len(src.Unresolved) == 0 {
+			continue
+		}
+		src.External = map[string]string{}
+		var rest []string
+		for uid := range src.Unresolved {
+			if label, ok := earlierLabel(sources[:i], uid); ok {
+				src.External[uid] = label
+			} else {
+				rest = append(rest, uid)
+			}
+		}
+		if len(rest) == 0 {
+			continue
+		}
+		sort.Strings(rest)
+		found, err := lookup(ctx, rest)
+		if err != nil {
+			return err
+		}
+		for _, uid := range rest {
+			if label, ok := found[uid]; ok {
+				src.External[uid] = label
+			} else {
+				missing = append(missing, src.Unresolved[uid]...)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.SliceStable(missing, func(i, j int) bool {
+		if missing[i].File != missing[j].File {
+			return missing[i].File < missing[j].File
+		}
+		return missing[i].Line < missing[j].Line
+	})
+	return &InputError{Problems: missing}
+}
+
+func earlierLabel(earlier []Source, uid string) (string, bool) {
+	for _, s := range earlier {
+		if label, ok := s.Labels[uid]; ok {
+			return label, true
+		}
+	}
+	return "", false
+}
