@@ -7,9 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -231,10 +228,10 @@ func (c *Client) unchangedSources(ctx context.Context, docs []model.Document) (m
 	session := c.session(ctx, readAccess)
 	defer session.Close(ctx)
 	out, err := neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) (map[string]bool, error) {
-		return collectStrings(ctx, tx, `UNWIND $rows AS row
-MATCH (r:Report {uid: row.uid})
+		return collectStrings(ctx, tx, cypher(`UNWIND $rows AS row
+MATCH (r:{{Report}} {uid: row.uid})
 WHERE r.content_sha256 = row.digest
-RETURN r.uid`, map[string]any{"rows": rows})
+RETURN r.uid`), map[string]any{"rows": rows})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("compare with the loaded sources: %w", err)
@@ -318,211 +315,9 @@ func (c *Client) loadChanged(ctx context.Context, docs []model.Document, opts Lo
 	return summaries, nil
 }
 
-// oldMention is a MENTIONS edge a source had before this load.
-type oldMention struct {
-	uid, label string
-	elementID  string
-	onlySource bool // no other source mentions the entity
-}
-
-// oldClaim is a claim relationship a source had before this load.
-type oldClaim struct {
-	typ, elementID string
-}
-
-// sourceUIDs lists the documents' source uids.
-func sourceUIDs(docs []model.Document) []string {
-	out := make([]string, len(docs))
-	for i, d := range docs {
-		out[i] = d.Source.UID
-	}
-	return out
-}
-
-// loadedSources returns the sources whose Report is in the graph: only they
-// can have claims and MENTIONS to replace.
-func loadedSources(ctx context.Context, tx neo4j.ManagedTransaction, srcs []string) ([]string, error) {
-	res, err := tx.Run(ctx, `UNWIND $srcs AS src
-MATCH (r:Report {uid: src})
-RETURN src`, map[string]any{"srcs": srcs})
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for res.Next(ctx) {
-		if s, ok := res.Record().Values[0].(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out, res.Err()
-}
-
-// previousMentions reads what each source mentioned before, by source uid.
-func previousMentions(ctx context.Context, tx neo4j.ManagedTransaction, srcs []string) (map[string]map[string]oldMention, error) {
-	if len(srcs) == 0 {
-		return map[string]map[string]oldMention{}, nil
-	}
-	res, err := tx.Run(ctx, `UNWIND $srcs AS src
-MATCH (:Report {uid: src})-[m:MENTIONS]->(n:Entity)
-RETURN src, n.uid, [l IN labels(n) WHERE l <> $entity][0], elementId(m),
-       NOT EXISTS { MATCH (r:Report)-[:MENTIONS]->(n) WHERE r.uid <> src }`, map[string]any{"srcs": srcs, "entity": model.EntityLabel})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]map[string]oldMention{}
-	for res.Next(ctx) {
-		v := res.Record().Values
-		src, _ := v[0].(string)
-		m := oldMention{}
-		m.uid, _ = v[1].(string)
-		m.label, _ = v[2].(string)
-		m.elementID, _ = v[3].(string)
-		m.onlySource, _ = v[4].(bool)
-		if out[src] == nil {
-			out[src] = map[string]oldMention{}
-		}
-		out[src][m.uid] = m
-	}
-	return out, res.Err()
-}
-
-// previousClaims reads each source's claims, by source uid and claim uid,
-// through the per-type index on the claims' source.
-func previousClaims(ctx context.Context, tx neo4j.ManagedTransaction, srcs []string) (map[string]map[string]oldClaim, error) {
-	out := map[string]map[string]oldClaim{}
-	if len(srcs) == 0 {
-		return out, nil
-	}
-	for _, typ := range model.Declared.RelTypes() {
-		res, err := tx.Run(ctx, fmt.Sprintf(`UNWIND $srcs AS src
-MATCH ()-[r:%s {source: src}]->()
-RETURN src, r.claim, elementId(r)`, quoteName(typ)), map[string]any{"srcs": srcs})
-		if err != nil {
-			return nil, err
-		}
-		for res.Next(ctx) {
-			v := res.Record().Values
-			src, _ := v[0].(string)
-			claim, _ := v[1].(string)
-			id, _ := v[2].(string)
-			if out[src] == nil {
-				out[src] = map[string]oldClaim{}
-			}
-			out[src][claim] = oldClaim{typ: typ, elementID: id}
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// plan compares each document with what the graph holds for its source, in
-// order, as if the documents were loaded one after the other.
-func (c *Client) plan(ctx context.Context, docs []model.Document) ([]LoadSummary, error) {
-	var uids []string
-	seen := map[string]bool{}
-	for _, d := range docs {
-		for _, e := range d.Entities {
-			if !seen[e.UID] {
-				seen[e.UID] = true
-				uids = append(uids, e.UID)
-			}
-		}
-	}
-	srcs := sourceUIDs(docs)
-	session := c.session(ctx, readAccess)
-	defer session.Close(ctx)
-	var out []LoadSummary
-	_, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		out = make([]LoadSummary, len(docs)) // a retry starts afresh
-		existing, err := collectStrings(ctx, tx, "UNWIND $uids AS uid MATCH (n:Entity {uid: uid}) RETURN uid", map[string]any{"uids": uids})
-		if err != nil {
-			return nil, err
-		}
-		loaded, err := loadedSources(ctx, tx, srcs)
-		if err != nil {
-			return nil, err
-		}
-		mentions, err := previousMentions(ctx, tx, loaded)
-		if err != nil {
-			return nil, err
-		}
-		claims, err := previousClaims(ctx, tx, loaded)
-		if err != nil {
-			return nil, err
-		}
-		for i, doc := range docs {
-			s := LoadSummary{Source: doc.Source.UID, Title: doc.Source.Title, Nodes: map[string]*Change{}, Relationships: map[string]*Change{}}
-			inDoc := map[string]bool{}
-			m := s.rel(model.MentionsType)
-			for _, e := range doc.Entities {
-				inDoc[e.UID] = true
-				if existing[e.UID] {
-					s.node(e.Label).Updated++
-				} else {
-					s.node(e.Label).Created++
-					existing[e.UID] = true // for the documents after this one
-				}
-				if _, ok := mentions[doc.Source.UID][e.UID]; ok {
-					m.Updated++
-				} else {
-					m.Created++
-				}
-			}
-			for uid, old := range mentions[doc.Source.UID] {
-				if inDoc[uid] {
-					continue
-				}
-				m.Deleted++
-				// Entities this source mentioned before, no longer mentions,
-				// and no other source mentions: the load deletes them.
-				if old.onlySource {
-					s.node(old.label).Deleted++
-				}
-			}
-			oldClaims := claims[doc.Source.UID]
-			inDoc = map[string]bool{}
-			for _, cl := range doc.Claims {
-				inDoc[cl.UID] = true
-				if _, ok := oldClaims[cl.UID]; ok {
-					s.rel(cl.Type).Updated++
-				} else {
-					s.rel(cl.Type).Created++
-				}
-			}
-			for claim, old := range oldClaims {
-				if !inDoc[claim] {
-					s.rel(old.typ).Deleted++
-				}
-			}
-			out[i] = s
-		}
-		return nil, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("plan the load of %s: %w", srcs[0], err)
-	}
-	return out, nil
-}
-
-func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (map[string]bool, error) {
-	res, err := tx.Run(ctx, cypher, params)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for res.Next(ctx) {
-		if s, ok := res.Record().Values[0].(string); ok {
-			out[s] = true
-		}
-	}
-	return out, res.Err()
-}
-
 // writeDocuments runs the load's statements in order: reports, entity
-// nodes, stale claims and MENTIONS out, MENTIONS, claims; then entities are
-// recomputed from all remaining MENTIONS, and orphans go last.
+// nodes, then the follow-ups (stale claims and MENTIONS out, MENTIONS,
+// claims, the recompute of entities from all remaining MENTIONS, orphans).
 //
 // Two shortcuts keep first loads fast, both decided by what the MERGE
 // statements themselves created (so a concurrent load of the same source
@@ -535,482 +330,64 @@ func collectStrings(ctx context.Context, tx neo4j.ManagedTransaction, cypher str
 //     equal to what the recompute statement would derive) and needs no
 //     recompute and no orphan check.
 func writeDocuments(ctx context.Context, tx neo4j.ManagedTransaction, docs []model.Document, opts LoadOptions) ([]string, error) {
-	trace := opts.trace
-	// batches runs cypher over rows in batches; collect, when set, gets the
-	// first column of every record.
-	batches := func(step, cypher string, rows []any, collect func(any)) error {
-		defer trace(step, time.Now())
-		for start := 0; start < len(rows); start += opts.BatchSize {
-			end := min(start+opts.BatchSize, len(rows))
-			res, err := tx.Run(ctx, cypher, map[string]any{"rows": rows[start:end]})
-			if err != nil {
-				return err
-			}
-			for collect != nil && res.Next(ctx) {
-				collect(res.Record().Values[0])
-			}
-			if _, err := res.Consume(ctx); err != nil {
-				return err
-			}
+	x := executor{tx: tx, opts: opts}
+	st := writeState{settled: map[string]bool{}}
+	var err error
+	if st.newSource, err = x.run(ctx, reportStatement(docs, opts.Now())); err != nil {
+		return nil, err
+	}
+	for _, s := range entityStatements(docs) {
+		created, err := x.run(ctx, s)
+		if err != nil {
+			return nil, err
 		}
-		return nil
-	}
-
-	// 1. The Reports; which of them this transaction created.
-	now := opts.Now()
-	reports := make([]any, len(docs))
-	for i, d := range docs {
-		props := reportProps(d.Source, now)
-		props["content_sha256"] = documentDigest(d)
-		reports[i] = map[string]any{"uid": d.Source.UID, "props": props}
-	}
-	newSource := map[string]bool{}
-	if err := batches("reports", mergeReportsCypher, reports, func(v any) {
-		if uid, ok := v.(string); ok {
-			newSource[uid] = true
-		}
-	}); err != nil {
-		return nil, fmt.Errorf("merge reports: %w", err)
-	}
-	var loaded []string
-	for _, d := range docs {
-		if !newSource[d.Source.UID] {
-			loaded = append(loaded, d.Source.UID)
+		for uid := range created {
+			st.settled[uid] = true
 		}
 	}
-
-	// 2. Entity nodes, one statement per label. External entities are ends
-	// of claims that other sources bring (their nodes normally exist
-	// already; within one import they may come from a later document).
-	mentions := map[string]int{}
-	for _, d := range docs {
-		for _, e := range d.Entities {
-			mentions[e.UID]++
-		}
-	}
-	byLabel := map[string][]any{}
-	seen := map[string]bool{}
-	var mentionRows []any
-	var entityUIDs []string
-	for _, d := range docs {
-		for _, e := range d.Entities {
-			row := mentionRow(e)
-			row["src"] = d.Source.UID
-			mentionRows = append(mentionRows, row)
-			if seen[e.UID] {
-				continue
-			}
-			seen[e.UID] = true
-			entityUIDs = append(entityUIDs, e.UID)
-			var props any
-			if mentions[e.UID] == 1 {
-				if p, ok := entityProps(e); ok {
-					props = p
-				}
-			}
-			byLabel[e.Label] = append(byLabel[e.Label], map[string]any{"uid": e.UID, "props": props})
-		}
-	}
-	for _, d := range docs {
-		for _, uid := range sortedKeys(d.External) {
-			if !seen[uid] {
-				seen[uid] = true
-				byLabel[d.External[uid]] = append(byLabel[d.External[uid]], map[string]any{"uid": uid, "props": nil})
-			}
-		}
-	}
-	settled := map[string]bool{} // created here with their properties
-	for _, label := range sortedKeys(byLabel) {
-		if err := batches("entities", mergeEntitiesCypher(label), byLabel[label], func(v any) {
-			if uid, ok := v.(string); ok {
-				settled[uid] = true
-			}
-		}); err != nil {
-			return nil, fmt.Errorf("merge %s nodes: %w", label, err)
-		}
-	}
-	// Entities to recompute. One that only gained MENTIONS from sources new
-	// in this transaction carries those mentions' payloads: the recompute
-	// statement skips it when each payload is already subsumed by the
-	// entity's properties (same name, known aliases and keys, equal or no
-	// other values), for then the derived properties cannot change. That
-	// keeps hubs (a technique many reports name) cheap to load.
-	newMentions := map[string][]map[string]any{}
-	onlyNew := map[string]bool{}
-	for _, d := range docs {
-		for _, e := range d.Entities {
-			if _, ok := onlyNew[e.UID]; !ok {
-				onlyNew[e.UID] = true
-			}
-			if !newSource[d.Source.UID] {
-				onlyNew[e.UID] = false
-				continue
-			}
-			p := subsumptionPayload(e)
-			if !slices.ContainsFunc(newMentions[e.UID], func(q map[string]any) bool { return reflect.DeepEqual(p, q) }) {
-				newMentions[e.UID] = append(newMentions[e.UID], p)
-			}
-		}
-	}
-	var touched []any
-	touchedAt := map[string]int{}
-	touch := func(uid string, mentions any) {
-		if settled[uid] {
-			return
-		}
-		if i, ok := touchedAt[uid]; ok {
-			if mentions == nil {
-				touched[i].(map[string]any)["mentions"] = nil
-			}
-			return
-		}
-		touchedAt[uid] = len(touched)
-		touched = append(touched, map[string]any{"uid": uid, "mentions": mentions})
-	}
-	for _, uid := range entityUIDs {
-		if onlyNew[uid] {
-			touch(uid, newMentions[uid])
-		} else {
-			touch(uid, nil)
-		}
-	}
-
-	// 3. Claims and MENTIONS the sources loaded before no longer make.
 	t := time.Now()
-	oldClaims, err := previousClaims(ctx, tx, loaded)
-	if err != nil {
+	loaded := st.loadedBefore(docs)
+	if st.oldClaims, err = previousClaims(ctx, tx, loaded); err != nil {
 		return nil, fmt.Errorf("read previous claims: %w", err)
 	}
-	oldMentions, err := previousMentions(ctx, tx, loaded)
-	if err != nil {
+	if st.oldMentions, err = previousMentions(ctx, tx, loaded); err != nil {
 		return nil, fmt.Errorf("read previous mentions: %w", err)
 	}
-	trace("previous", t)
-	var stale []any
-	for _, src := range loaded {
-		d := docs[slices.IndexFunc(docs, func(d model.Document) bool { return d.Source.UID == src })]
-		current := map[string]bool{}
-		for _, cl := range d.Claims {
-			current[cl.UID] = true
+	opts.trace("previous", t)
+	for _, s := range followUps(docs, st) {
+		if _, err := x.run(ctx, s); err != nil {
+			return nil, err
 		}
-		for _, claim := range sortedKeys(oldClaims[src]) {
-			if !current[claim] {
-				stale = append(stale, oldClaims[src][claim].elementID)
+	}
+	return sortedKeys(st.settled), nil
+}
+
+// executor runs statements in a transaction, in batches of
+// opts.BatchSize rows.
+type executor struct {
+	tx   neo4j.ManagedTransaction
+	opts LoadOptions
+}
+
+// run runs the statement's batches and returns the strings its records
+// return (the uids a MERGE created).
+func (x executor) run(ctx context.Context, s statement) (map[string]bool, error) {
+	defer x.opts.trace(s.step, time.Now())
+	got := map[string]bool{}
+	for start := 0; start < len(s.rows); start += x.opts.BatchSize {
+		end := min(start+x.opts.BatchSize, len(s.rows))
+		res, err := x.tx.Run(ctx, s.cypher, map[string]any{"rows": s.rows[start:end]})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.what, err)
+		}
+		for res.Next(ctx) {
+			if uid, ok := res.Record().Values[0].(string); ok {
+				got[uid] = true
 			}
 		}
-		current = map[string]bool{}
-		for _, e := range d.Entities {
-			current[e.UID] = true
-		}
-		for _, uid := range sortedKeys(oldMentions[src]) {
-			if !current[uid] {
-				stale = append(stale, oldMentions[src][uid].elementID)
-				touch(uid, nil)
-			}
+		if _, err := res.Consume(ctx); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.what, err)
 		}
 	}
-	if err := batches("stale", deleteRelationshipsCypher, stale, nil); err != nil {
-		return nil, fmt.Errorf("delete stale claims and mentions: %w", err)
-	}
-
-	// 4. MENTIONS: what each source says of each entity; created for new
-	// sources, merged for the others.
-	var createMentions, mergeMentions []any
-	for _, r := range mentionRows {
-		if row := r.(map[string]any); newSource[row["src"].(string)] {
-			createMentions = append(createMentions, r)
-		} else {
-			mergeMentions = append(mergeMentions, r)
-		}
-	}
-	if err := batches("mentions", mentionsCypher("CREATE"), createMentions, nil); err != nil {
-		return nil, fmt.Errorf("create mentions: %w", err)
-	}
-	if err := batches("mentions", mentionsCypher("MERGE"), mergeMentions, nil); err != nil {
-		return nil, fmt.Errorf("merge mentions: %w", err)
-	}
-
-	// 5. Claims, one statement per relationship type, in start-node order
-	// (so concurrent loads lock nodes in the same order).
-	byType := map[string][]any{}
-	for _, d := range docs {
-		for _, cl := range d.Claims {
-			byType[cl.Type] = append(byType[cl.Type], claimRow(cl, d.Source.UID))
-		}
-	}
-	for _, typ := range sortedKeys(byType) {
-		rows := byType[typ]
-		sort.SliceStable(rows, func(i, j int) bool {
-			return rows[i].(map[string]any)["from"].(string) < rows[j].(map[string]any)["from"].(string)
-		})
-		var create, merge []any
-		for _, r := range rows {
-			if newSource[r.(map[string]any)["src"].(string)] {
-				create = append(create, r)
-			} else {
-				merge = append(merge, r)
-			}
-		}
-		if err := batches("claims", claimsCypher("CREATE", typ), create, nil); err != nil {
-			return nil, fmt.Errorf("create %s claims: %w", typ, err)
-		}
-		if err := batches("claims", claimsCypher("MERGE", typ), merge, nil); err != nil {
-			return nil, fmt.Errorf("merge %s claims: %w", typ, err)
-		}
-	}
-
-	// 6. Entity properties from all sources' MENTIONS; then orphans.
-	if err := batches("recompute", recomputeEntitiesCypher, touched, nil); err != nil {
-		return nil, fmt.Errorf("recompute entities: %w", err)
-	}
-	touchedUIDs := make([]any, len(touched))
-	for i, row := range touched {
-		touchedUIDs[i] = row.(map[string]any)["uid"]
-	}
-	if err := batches("orphans", deleteOrphansCypher, touchedUIDs, nil); err != nil {
-		return nil, fmt.Errorf("delete orphans: %w", err)
-	}
-	return sortedKeys(settled), nil
-}
-
-// mergeReportsCypher merges the Reports and returns the uids of those it
-// created. The marker property is set and removed in the same statement, so
-// it never reaches the database.
-const mergeReportsCypher = `UNWIND $rows AS row
-MERGE (r:Report {uid: row.uid})
-ON CREATE SET r.threatkg_created = true
-WITH r, row, r.threatkg_created IS NOT NULL AS created
-REMOVE r.threatkg_created
-SET r += row.props
-WITH row, created WHERE created
-RETURN row.uid`
-
-const deleteRelationshipsCypher = `UNWIND $rows AS id MATCH ()-[r]->() WHERE elementId(r) = id DELETE r`
-
-func reportProps(s model.Source, now time.Time) map[string]any {
-	props := map[string]any{
-		"kind": s.Kind, "title": s.Title, "publisher": s.Publisher, "date": s.Date,
-		"url": nilIfEmpty(s.URL), "file": nilIfEmpty(s.File), "text_sha256": nilIfEmpty(s.TextSHA256),
-		"loaded_at":      now.UTC().Format(time.RFC3339),
-		"stix_id":        nilIfEmpty(s.STIXID),
-		"attack_version": nilIfEmpty(s.ATTACKVersion), "attack_spec_version": nilIfEmpty(s.ATTACKSpecVersion),
-		"skipped": nonNilStrings(s.Skipped),
-	}
-	return props
-}
-
-// mergeEntitiesCypher merges the entity nodes of one label, sets the
-// properties of those it creates when the row has them, and returns their
-// uids. The label comes from the declared model (CheckDocument verified it)
-// and is quoted.
-func mergeEntitiesCypher(label string) string {
-	return fmt.Sprintf(`UNWIND $rows AS row
-MERGE (n:%s {%s: row.uid})
-ON CREATE SET n.threatkg_created = true
-SET n:%s
-WITH n, row, n.threatkg_created IS NOT NULL AS created
-REMOVE n.threatkg_created
-WITH n, row WHERE created AND row.props IS NOT NULL
-SET n += row.props
-RETURN row.uid`, quoteName(model.EntityLabel), model.KeyProperty, quoteName(label))
-}
-
-// mentionProperties are the per-source values MENTIONS carries: the common
-// entity properties (but uid) and every declared label-specific property.
-func mentionProperties() []string {
-	out := []string{"name", "aliases", "description", "quote", "keys"}
-	for _, p := range model.Declared.EntityProperties() {
-		out = append(out, p.Name)
-	}
-	return out
-}
-
-// mentionsCypher writes MENTIONS rows; verb is CREATE (a source new in this
-// transaction) or MERGE.
-func mentionsCypher(verb string) string {
-	var sets []string
-	for _, p := range mentionProperties() {
-		sets = append(sets, fmt.Sprintf("m.%s = row.%s", quoteName(p), quoteName(p)))
-	}
-	return fmt.Sprintf(`UNWIND $rows AS row
-MATCH (r:Report {uid: row.src})
-MATCH (n:Entity {uid: row.uid})
-%s (r)-[m:MENTIONS]->(n)
-SET %s`, verb, strings.Join(sets, ", "))
-}
-
-// subsumptionPayload is what a mention says that derived properties depend
-// on: name, aliases, keys, description and the declared properties.
-func subsumptionPayload(e model.Entity) map[string]any {
-	row := mentionRow(e)
-	delete(row, "uid")
-	delete(row, "quote")
-	return row
-}
-
-// entityProps are the properties recomputeEntitiesCypher derives for an
-// entity with one mention, computed here; ok is false when the names hold
-// characters outside Unicode's Basic Multilingual Plane, where Go's and
-// Cypher's string orders might differ (those take the recompute path).
-func entityProps(e model.Entity) (map[string]any, bool) {
-	names := append([]string{e.Name}, e.Aliases...)
-	for _, n := range names {
-		for _, r := range n {
-			if r > 0xFFFF {
-				return nil, false
-			}
-		}
-	}
-	sort.Strings(names)
-	aliases := []string{}
-	for i, n := range names {
-		if n != e.Name && (i == 0 || n != names[i-1]) {
-			aliases = append(aliases, n)
-		}
-	}
-	props := map[string]any{"name": e.Name, "aliases": aliases, "keys": entityKeys(e)}
-	if e.Description != "" {
-		props["description"] = e.Description
-	}
-	for _, p := range model.Declared.EntityProperties() {
-		if v, ok := e.Properties[p.Name]; ok && v != nil {
-			props[p.Name] = v
-		}
-	}
-	return props, true
-}
-
-// entityKeys are the normalised name and aliases, which entity resolution
-// compares (see resolve.go).
-func entityKeys(e model.Entity) []string {
-	seen := map[string]bool{}
-	keys := []string{}
-	for _, n := range append([]string{e.Name}, e.Aliases...) {
-		if k := model.Normalize(n); k != "" && !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func mentionRow(e model.Entity) map[string]any {
-	row := map[string]any{
-		"uid": e.UID, "name": e.Name, "aliases": nonNilStrings(e.Aliases),
-		"description": nilIfEmpty(e.Description), "quote": e.Quote, "keys": entityKeys(e),
-	}
-	for _, p := range model.Declared.EntityProperties() {
-		row[p.Name] = e.Properties[p.Name] // nil when absent: SET removes it
-	}
-	return row
-}
-
-// claimsCypher writes claims of one relationship type: one relationship per
-// claim uid, that is per type, endpoints and source. verb is CREATE (a
-// source new in this transaction) or MERGE.
-func claimsCypher(verb, typ string) string {
-	sets := []string{"r.source = row.src", "r.quote = row.quote", "r.date = row.date", "r.citations = row.citations"}
-	for _, p := range model.Declared.RelProperties() {
-		sets = append(sets, fmt.Sprintf("r.%s = row.%s", quoteName(p.Name), quoteName(p.Name)))
-	}
-	return fmt.Sprintf(`UNWIND $rows AS row
-MATCH (a:Entity {uid: row.from})
-MATCH (b:Entity {uid: row.to})
-%s (a)-[r:%s {claim: row.claim}]->(b)
-SET %s`, verb, quoteName(typ), strings.Join(sets, ", "))
-}
-
-func claimRow(cl model.Claim, src string) map[string]any {
-	row := map[string]any{"src": src, "claim": cl.UID, "from": cl.From, "to": cl.To, "quote": cl.Quote, "date": nilIfEmpty(cl.Date), "citations": nilIfNoStrings(cl.Citations)}
-	for _, p := range model.Declared.RelProperties() {
-		row[p.Name] = cl.Properties[p.Name]
-	}
-	return row
-}
-
-// recomputeEntitiesCypher sets each entity's properties from every source's
-// MENTIONS, taking sources in uid order, so that the result does not depend
-// on the order sources were loaded in: the name and each property come from
-// the first source that gives one; aliases are the union of all names and
-// aliases but the name.
-var recomputeEntitiesCypher = func() string {
-	sets := []string{
-		"n.name = ms[0].name",
-		"n.aliases = [a IN aliases WHERE a <> ms[0].name]",
-		"n.keys = keys",
-		"n.description = head([m IN ms WHERE m.description IS NOT NULL | m.description])",
-	}
-	for _, p := range model.Declared.EntityProperties() {
-		q := quoteName(p.Name)
-		sets = append(sets, fmt.Sprintf("n.%s = head([m IN ms WHERE m.%s IS NOT NULL | m.%s])", q, q, q))
-	}
-	subsumed := []string{
-		"m.name = n.name",
-		"all(a IN m.aliases WHERE a = n.name OR a IN coalesce(n.aliases, []))",
-		"all(k IN m.keys WHERE k IN coalesce(n.keys, []))",
-		"(m.description IS NULL OR m.description = n.description)",
-	}
-	for _, p := range model.Declared.EntityProperties() {
-		q := quoteName(p.Name)
-		subsumed = append(subsumed, fmt.Sprintf("(m.%s IS NULL OR m.%s = n.%s)", q, q, q))
-	}
-	return fmt.Sprintf(`UNWIND $rows AS row
-MATCH (n:Entity {uid: row.uid})
-WHERE row.mentions IS NULL
-   OR NOT all(m IN row.mentions WHERE %s)
-CALL (n) {
-  MATCH (r:Report)-[m:MENTIONS]->(n)
-  WITH r, m ORDER BY r.uid
-  RETURN collect(m) AS ms
-}
-WITH n, ms WHERE size(ms) > 0
-CALL (ms) {
-  UNWIND ms AS m
-  UNWIND [m.name] + coalesce(m.aliases, []) AS a
-  WITH DISTINCT a ORDER BY a
-  RETURN collect(a) AS aliases
-}
-CALL (ms) {
-  UNWIND ms AS m
-  UNWIND coalesce(m.keys, []) AS k
-  WITH DISTINCT k ORDER BY k
-  RETURN collect(k) AS keys
-}
-SET %s`, strings.Join(subsumed, "\n     AND "), strings.Join(sets, ",\n    "))
-}()
-
-const deleteOrphansCypher = `UNWIND $rows AS uid
-MATCH (n:Entity {uid: uid})
-WHERE NOT EXISTS { MATCH (:Report)-[:MENTIONS]->(n) }
-DETACH DELETE n`
-
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nilIfNoStrings(s []string) any {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return got, nil
 }

@@ -37,28 +37,26 @@ func (c *Client) LoadNaive(ctx context.Context, docs []model.Document) (int, err
 		})
 		return err
 	}
-	one := func(row map[string]any) []any { return []any{row} }
+	one := func(r row) []any { return []any{r.value()} }
 	elements := 0
 	for _, d := range docs {
 		src := d.Source.UID
-		if err := write(mergeReportsCypher, map[string]any{"rows": one(map[string]any{"uid": src, "props": reportProps(d.Source, time.Now())})}); err != nil {
+		if err := write(mergeReportsCypher, map[string]any{"rows": one(reportRow{UID: src, Props: reportProps(d.Source, time.Now())})}); err != nil {
 			return elements, fmt.Errorf("naive load: %w", err)
 		}
 		elements++
 		for _, e := range d.Entities {
 			props, _ := entityProps(e)
-			if err := write(mergeEntitiesCypher(e.Label), map[string]any{"rows": one(map[string]any{"uid": e.UID, "props": props})}); err != nil {
+			if err := write(mergeEntitiesCypher(e.Label), map[string]any{"rows": one(entityRow{UID: e.UID, Props: props})}); err != nil {
 				return elements, fmt.Errorf("naive load: %w", err)
 			}
-			row := mentionRow(e)
-			row["src"] = src
-			if err := write(mentionsCypher("MERGE"), map[string]any{"rows": one(row)}); err != nil {
+			if err := write(mentionsCypher("MERGE"), map[string]any{"rows": one(mentionRow{Src: src, UID: e.UID, Values: mentionValues(e)})}); err != nil {
 				return elements, fmt.Errorf("naive load: %w", err)
 			}
 			elements += 2
 		}
 		for _, cl := range d.Claims {
-			if err := write(claimsCypher("MERGE", cl.Type), map[string]any{"rows": one(claimRow(cl, src))}); err != nil {
+			if err := write(claimsCypher("MERGE", cl.Type), map[string]any{"rows": one(newClaimRow(cl, src))}); err != nil {
 				return elements, fmt.Errorf("naive load: %w", err)
 			}
 			elements++

@@ -128,12 +128,14 @@ func hasOperator(p neo4j.Plan, name string) bool {
 	return false
 }
 
+var entityLabelsCypher = cypher(`UNWIND $uids AS uid
+MATCH (n:{{Entity}} {uid: uid})
+RETURN uid, [l IN labels(n) WHERE l <> $entity][0] AS label`)
+
 // EntityLabels returns the label of each entity of the given uids that the
 // graph holds.
 func (c *Client) EntityLabels(ctx context.Context, uids []string) (map[string]string, error) {
-	rows, err := c.Read(ctx, `UNWIND $uids AS uid
-MATCH (n:Entity {uid: uid})
-RETURN uid, [l IN labels(n) WHERE l <> 'Entity'][0] AS label`, map[string]any{"uids": uids})
+	rows, err := c.Read(ctx, entityLabelsCypher, map[string]any{"uids": uids, "entity": model.EntityLabel})
 	if err != nil {
 		return nil, err
 	}

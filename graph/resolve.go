@@ -62,6 +62,46 @@ type keyedNode struct {
 // NOT_SAME_AS marks: the work is proportional to the documents, not to the
 // graph. settled are the entities the data transaction created.
 func resolveEntities(ctx context.Context, tx neo4j.ManagedTransaction, docs []model.Document, settled []string) ([]Resolution, []Ambiguity, error) {
+	entities, existing, keySet := incoming(docs, settled)
+	if err := existingKeys(ctx, tx, existing, keySet); err != nil {
+		return nil, nil, fmt.Errorf("read keys: %w", err)
+	}
+	nodes, err := nodesByKey(ctx, tx, sortedKeys(keySet))
+	if err != nil {
+		return nil, nil, fmt.Errorf("find entities by key: %w", err)
+	}
+	// Links whose key is gone from one side (a source changed) go first.
+	if err := runConsume(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
+MATCH (n:%s {%s: uid})-[s:%s]-(m:%s)
+WHERE NOT (s.matched IN coalesce(n.keys, []) AND s.matched IN coalesce(m.keys, []))
+DELETE s`, qEntity, qKey, qSameAs, qEntity), map[string]any{"uids": existing}); err != nil {
+		return nil, nil, fmt.Errorf("drop stale SAME_AS links: %w", err)
+	}
+	byKey, involved := candidates(nodes)
+	clusters, err := readClusters(ctx, tx, nodes, involved)
+	if err != nil {
+		return nil, nil, err
+	}
+	resolutions, ambiguities, err := clusters.resolve(ctx, tx, entities, nodes, byKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	// A link's sources are those that mention either end: refresh them for
+	// these entities, whose sources may have changed (so the result does not
+	// depend on which source came first, or concurrently).
+	if err := runConsume(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
+MATCH (n:%s {%s: uid})-[s:%s]-(m:%s)
+SET s.sources = COLLECT { MATCH (r:%s)-[:%s]->(x:%s) WHERE x = n OR x = m RETURN DISTINCT r.%s AS u ORDER BY u }`,
+		qEntity, qKey, qSameAs, qEntity, qReport, qMentions, qEntity, qKey),
+		map[string]any{"uids": append(existing, involved...)}); err != nil {
+		return nil, nil, fmt.Errorf("refresh SAME_AS sources: %w", err)
+	}
+	return resolutions, ambiguities, nil
+}
+
+// incoming are the documents' entities (each once), the uids of those that
+// existed before the data transaction (not settled), and their keys.
+func incoming(docs []model.Document, settled []string) ([]model.Entity, []string, map[string]bool) {
 	isSettled := map[string]bool{}
 	for _, uid := range settled {
 		isSettled[uid] = true
@@ -84,24 +124,30 @@ func resolveEntities(ctx context.Context, tx neo4j.ManagedTransaction, docs []mo
 			}
 		}
 	}
-	// The keys entities that existed before have from other sources count
-	// too.
-	res, err := tx.Run(ctx, "UNWIND $uids AS uid MATCH (n:Entity {uid: uid}) UNWIND coalesce(n.keys, []) AS k RETURN DISTINCT k", map[string]any{"uids": existing})
+	return entities, existing, keySet
+}
+
+// existingKeys adds the keys that entities which existed before have from
+// other sources.
+func existingKeys(ctx context.Context, tx neo4j.ManagedTransaction, existing []string, keySet map[string]bool) error {
+	res, err := tx.Run(ctx, fmt.Sprintf("UNWIND $uids AS uid MATCH (n:%s {%s: uid}) UNWIND coalesce(n.keys, []) AS k RETURN DISTINCT k", qEntity, qKey),
+		map[string]any{"uids": existing})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read keys: %w", err)
+		return err
 	}
 	for res.Next(ctx) {
 		if k, ok := res.Record().Values[0].(string); ok {
 			keySet[k] = true
 		}
 	}
-	if err := res.Err(); err != nil {
-		return nil, nil, fmt.Errorf("read keys: %w", err)
-	}
-	// Every node with one of those keys, the documents' own included, with
-	// its label and keys. Keys are normalised (letters, digits and single
-	// spaces), so a quoted Lucene term needs no escaping.
-	keys := sortedKeys(keySet)
+	return res.Err()
+}
+
+// nodesByKey finds every node with one of the keys, the documents' own
+// included, with its label and keys, through the keys index. Keys are
+// normalised (letters, digits and single spaces), so a quoted Lucene term
+// needs no escaping.
+func nodesByKey(ctx context.Context, tx neo4j.ManagedTransaction, keys []string) (map[string]*keyedNode, error) {
 	nodes := map[string]*keyedNode{}
 	const keysPerQuery = 1000 // below Lucene's clause limit (1024)
 	for start := 0; start < len(keys); start += keysPerQuery {
@@ -111,10 +157,10 @@ func resolveEntities(ctx context.Context, tx neo4j.ManagedTransaction, docs []mo
 			terms = append(terms, `"`+k+`"`)
 		}
 		res, err := tx.Run(ctx, `CALL db.index.fulltext.queryNodes($index, $query) YIELD node AS n
-RETURN n.uid, coalesce(n.keys, []), [l IN labels(n) WHERE l <> 'Entity'][0]`,
-			map[string]any{"index": model.KeysIndex, "query": strings.Join(terms, " OR ")})
+RETURN n.uid, coalesce(n.keys, []), [l IN labels(n) WHERE l <> $entity][0]`,
+			map[string]any{"index": model.KeysIndex, "query": strings.Join(terms, " OR "), "entity": model.EntityLabel})
 		if err != nil {
-			return nil, nil, fmt.Errorf("find entities by key: %w", err)
+			return nil, err
 		}
 		for res.Next(ctx) {
 			v := res.Record().Values
@@ -125,18 +171,16 @@ RETURN n.uid, coalesce(n.keys, []), [l IN labels(n) WHERE l <> 'Entity'][0]`,
 			nodes[n.uid] = n
 		}
 		if err := res.Err(); err != nil {
-			return nil, nil, fmt.Errorf("find entities by key: %w", err)
+			return nil, err
 		}
 	}
-	// Links whose key is gone from one side (a source changed) go first.
-	if err := runConsume(ctx, tx, `UNWIND $uids AS uid
-MATCH (n:Entity {uid: uid})-[s:SAME_AS]-(m:Entity)
-WHERE NOT (s.matched IN coalesce(n.keys, []) AND s.matched IN coalesce(m.keys, []))
-DELETE s`, map[string]any{"uids": existing}); err != nil {
-		return nil, nil, fmt.Errorf("drop stale SAME_AS links: %w", err)
-	}
-	// Nodes that share a key with another node of their label; only they
-	// can link, so only their clusters are read.
+	return nodes, nil
+}
+
+// candidates groups the nodes by label and key; the involved are the nodes
+// that share a key with another node of their label: only they can link,
+// so only their clusters are read.
+func candidates(nodes map[string]*keyedNode) (map[string][]*keyedNode, []string) {
 	byKey := map[string][]*keyedNode{}
 	for _, uid := range sortedKeys(nodes) {
 		n := nodes[uid]
@@ -144,63 +188,82 @@ DELETE s`, map[string]any{"uids": existing}); err != nil {
 			byKey[n.label+"\x00"+k] = append(byKey[n.label+"\x00"+k], n)
 		}
 	}
-	involvedSet := map[string]bool{}
+	involved := map[string]bool{}
 	for _, group := range byKey {
 		if len(group) > 1 {
 			for _, n := range group {
-				involvedSet[n.uid] = true
+				involved[n.uid] = true
 			}
 		}
 	}
-	involved := sortedKeys(involvedSet)
-	found, err := readKeyedNodes(ctx, tx, `UNWIND $uids AS uid
-MATCH (n:Entity {uid: uid})
-RETURN n.uid, n.name, coalesce(n.keys, []), COLLECT { MATCH (r:Report)-[:MENTIONS]->(n) RETURN r.uid },
-       [l IN labels(n) WHERE l <> 'Entity'][0]`, map[string]any{"uids": involved})
+	return byKey, sortedKeys(involved)
+}
+
+// clusters are the SAME_AS clusters around the involved nodes (a
+// union-find by uid, the smallest uid the root) and their NOT_SAME_AS marks.
+type clusters struct {
+	parent  map[string]string
+	notSame map[string]bool
+}
+
+func (c *clusters) find(u string) string {
+	for c.parent[u] != "" && c.parent[u] != u {
+		u = c.parent[u]
+	}
+	return u
+}
+
+func (c *clusters) union(a, b string) {
+	ra, rb := c.find(a), c.find(b)
+	if ra < rb {
+		c.parent[rb] = ra
+	} else if rb < ra {
+		c.parent[ra] = rb
+	}
+}
+
+// readClusters fills in the involved nodes (name, sources) and reads their
+// SAME_AS clusters and NOT_SAME_AS marks.
+func readClusters(ctx context.Context, tx neo4j.ManagedTransaction, nodes map[string]*keyedNode, involved []string) (*clusters, error) {
+	found, err := readKeyedNodes(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
+MATCH (n:%s {%s: uid})
+RETURN n.uid, n.name, coalesce(n.keys, []), COLLECT { MATCH (r:%s)-[:%s]->(n) RETURN r.%s },
+       [l IN labels(n) WHERE l <> $entity][0]`, qEntity, qKey, qReport, qMentions, qKey), map[string]any{"uids": involved, "entity": model.EntityLabel})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read entities: %w", err)
+		return nil, fmt.Errorf("read entities: %w", err)
 	}
 	for _, n := range found { // fill in the nodes byKey holds
 		if m := nodes[n.uid]; m != nil {
 			m.name, m.keys, m.sources, m.label = n.name, n.keys, n.sources, n.label
 		}
 	}
-	// Existing SAME_AS clusters and NOT_SAME_AS marks around those nodes.
-	sameAs, err := pairList(ctx, tx, `UNWIND $uids AS uid
-MATCH (:Entity {uid: uid})-[:SAME_AS*0..]-(m:Entity)
+	sameAs, err := pairList(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
+MATCH (:%s {%s: uid})-[:%s*0..]-(m:%s)
 WITH DISTINCT m
-MATCH (m)-[:SAME_AS]->(o:Entity)
-RETURN m.uid, o.uid`, involved)
+MATCH (m)-[:%s]->(o:%s)
+RETURN m.%s, o.%s`, qEntity, qKey, qSameAs, qEntity, qSameAs, qEntity, qKey, qKey), involved)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read SAME_AS links: %w", err)
+		return nil, fmt.Errorf("read SAME_AS links: %w", err)
 	}
-	notSameList, err := pairList(ctx, tx, `UNWIND $uids AS uid
-MATCH (n:Entity {uid: uid})-[:NOT_SAME_AS]-(m:Entity)
-RETURN n.uid, m.uid`, involved)
+	notSame, err := pairList(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
+MATCH (n:%s {%s: uid})-[:%s]-(m:%s)
+RETURN n.%s, m.%s`, qEntity, qKey, qNotSameAs, qEntity, qKey, qKey), involved)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read NOT_SAME_AS links: %w", err)
+		return nil, fmt.Errorf("read NOT_SAME_AS links: %w", err)
 	}
-	notSame := map[string]bool{}
-	for _, p := range notSameList {
-		notSame[pairKey(p[0], p[1])] = true
-	}
-	cluster := map[string]string{}
-	find := func(u string) string {
-		for cluster[u] != "" && cluster[u] != u {
-			u = cluster[u]
-		}
-		return u
+	c := &clusters{parent: map[string]string{}, notSame: map[string]bool{}}
+	for _, p := range notSame {
+		c.notSame[pairKey(p[0], p[1])] = true
 	}
 	for _, p := range sameAs {
-		ra, rb := find(p[0]), find(p[1])
-		if ra != rb {
-			if ra < rb {
-				cluster[rb] = ra
-			} else {
-				cluster[ra] = rb
-			}
-		}
+		c.union(p[0], p[1])
 	}
+	return c, nil
+}
+
+// resolve links each entity, label by label, for each of its keys, to the
+// one cluster of other nodes with that key, or reports the key ambiguous.
+func (c *clusters) resolve(ctx context.Context, tx neo4j.ManagedTransaction, entities []model.Entity, nodes map[string]*keyedNode, byKey map[string][]*keyedNode) ([]Resolution, []Ambiguity, error) {
 	byLabel := map[string][]model.Entity{}
 	for _, e := range entities {
 		byLabel[e.Label] = append(byLabel[e.Label], e)
@@ -215,50 +278,51 @@ RETURN n.uid, m.uid`, involved)
 			}
 			linked := map[string]bool{}
 			for _, k := range self.keys {
-				groups := map[string][]*keyedNode{}
-				for _, cand := range byKey[label+"\x00"+k] {
-					if cand.uid == self.uid || find(cand.uid) == find(self.uid) || notSame[pairKey(self.uid, cand.uid)] || shareSource(self, cand) {
+				groups := c.others(self, byKey[label+"\x00"+k])
+				if len(groups) > 1 {
+					ambiguities = append(ambiguities, ambiguity(self, label, k, groups))
+					continue
+				}
+				for _, members := range groups { // at most one
+					sort.Slice(members, func(i, j int) bool { return members[i].uid < members[j].uid })
+					target := members[0]
+					if linked[target.uid] {
 						continue
 					}
-					groups[find(cand.uid)] = append(groups[find(cand.uid)], cand)
-				}
-				switch {
-				case len(groups) == 1:
-					for _, members := range groups {
-						sort.Slice(members, func(i, j int) bool { return members[i].uid < members[j].uid })
-						target := members[0]
-						if linked[target.uid] {
-							continue
-						}
-						linked[target.uid] = true
-						res, err := link(ctx, tx, label, self, target, k)
-						if err != nil {
-							return nil, nil, err
-						}
-						resolutions = append(resolutions, res)
-						cluster[find(self.uid)] = find(target.uid)
+					linked[target.uid] = true
+					res, err := link(ctx, tx, label, self, target, k)
+					if err != nil {
+						return nil, nil, err
 					}
-				case len(groups) > 1:
-					var names []string
-					for _, members := range groups {
-						names = append(names, fmt.Sprintf("%s (%s)", members[0].name, members[0].uid))
-					}
-					sort.Strings(names)
-					ambiguities = append(ambiguities, Ambiguity{Entity: self.name, Label: label, Key: k, Candidates: names})
+					resolutions = append(resolutions, res)
+					c.parent[c.find(self.uid)] = c.find(target.uid)
 				}
 			}
 		}
 	}
-	// A link's sources are those that mention either end: refresh them for
-	// these entities, whose sources may have changed (so the result does not
-	// depend on which source came first, or concurrently).
-	if err := runConsume(ctx, tx, `UNWIND $uids AS uid
-MATCH (n:Entity {uid: uid})-[s:SAME_AS]-(m:Entity)
-SET s.sources = COLLECT { MATCH (r:Report)-[:MENTIONS]->(x:Entity) WHERE x = n OR x = m RETURN DISTINCT r.uid AS u ORDER BY u }`,
-		map[string]any{"uids": append(existing, involved...)}); err != nil {
-		return nil, nil, fmt.Errorf("refresh SAME_AS sources: %w", err)
-	}
 	return resolutions, ambiguities, nil
+}
+
+// others groups the candidates self may link to by cluster: not self, not
+// in its cluster, not marked NOT_SAME_AS, not mentioned by a same source.
+func (c *clusters) others(self *keyedNode, cands []*keyedNode) map[string][]*keyedNode {
+	groups := map[string][]*keyedNode{}
+	for _, cand := range cands {
+		if cand.uid == self.uid || c.find(cand.uid) == c.find(self.uid) || c.notSame[pairKey(self.uid, cand.uid)] || shareSource(self, cand) {
+			continue
+		}
+		groups[c.find(cand.uid)] = append(groups[c.find(cand.uid)], cand)
+	}
+	return groups
+}
+
+func ambiguity(self *keyedNode, label, key string, groups map[string][]*keyedNode) Ambiguity {
+	var names []string
+	for _, members := range groups {
+		names = append(names, fmt.Sprintf("%s (%s)", members[0].name, members[0].uid))
+	}
+	sort.Strings(names)
+	return Ambiguity{Entity: self.name, Label: label, Key: key, Candidates: names}
 }
 
 // readKeyedNodes runs a statement that returns uid, name, keys, sources and
@@ -395,19 +459,19 @@ func (c *Client) Explain(ctx context.Context, name string) ([]Explanation, error
 	session := c.session(ctx, readAccess)
 	defer session.Close(ctx)
 	return neo4j.ExecuteRead(ctx, session, func(tx neo4j.ManagedTransaction) ([]Explanation, error) {
-		res, err := tx.Run(ctx, `
-MATCH (x:Entity)
+		res, err := tx.Run(ctx, cypher(`
+MATCH (x:{{Entity}})
 WHERE toLower(x.name) = toLower($name) OR any(a IN x.aliases WHERE toLower(a) = toLower($name))
-MATCH (x)-[:SAME_AS*0..10]-(m:Entity)
+MATCH (x)-[:{{SAME_AS}}*0..10]-(m:{{Entity}})
 WITH x, collect(DISTINCT m) AS cluster
 WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
 WITH rep, head(collect(cluster)) AS cluster
-RETURN [c IN cluster | {uid: c.uid, name: c.name, label: [l IN labels(c) WHERE l <> 'Entity'][0], aliases: c.aliases,
-          sources: COLLECT { MATCH (r:Report)-[:MENTIONS]->(c) RETURN r.title + ' (' + r.uid + ')' }}] AS members,
-       COLLECT { UNWIND cluster AS a MATCH (a)-[s:SAME_AS|NOT_SAME_AS]->(b:Entity)
+RETURN [c IN cluster | {uid: c.uid, name: c.name, label: [l IN labels(c) WHERE l <> $entity][0], aliases: c.aliases,
+          sources: COLLECT { MATCH (r:{{Report}})-[:{{MENTIONS}}]->(c) RETURN r.title + ' (' + r.uid + ')' }}] AS members,
+       COLLECT { UNWIND cluster AS a MATCH (a)-[s:{{SAME_AS}}|{{NOT_SAME_AS}}]->(b:{{Entity}})
                  RETURN DISTINCT {from: a.name, from_uid: a.uid, to: b.name, to_uid: b.uid, kind: type(s),
                          matched: s.matched, method: s.method, sources: s.sources} } AS links
-ORDER BY rep.uid`, map[string]any{"name": name})
+ORDER BY rep.uid`), map[string]any{"name": name, "entity": model.EntityLabel})
 		if err != nil {
 			return nil, err
 		}
@@ -452,7 +516,7 @@ func (c *Client) Undo(ctx context.Context, uidOrName string) ([]ResolutionLink, 
 	session := c.session(ctx, writeAccess)
 	defer session.Close(ctx)
 	return neo4j.ExecuteWrite(ctx, session, func(tx neo4j.ManagedTransaction) ([]ResolutionLink, error) {
-		res, err := tx.Run(ctx, `MATCH (x:Entity) WHERE x.uid = $q OR x.name = $q RETURN x.uid`, map[string]any{"q": uidOrName})
+		res, err := tx.Run(ctx, cypher(`MATCH (x:{{Entity}}) WHERE x.uid = $q OR x.name = $q RETURN x.uid`), map[string]any{"q": uidOrName})
 		if err != nil {
 			return nil, err
 		}
@@ -471,13 +535,13 @@ func (c *Client) Undo(ctx context.Context, uidOrName string) ([]ResolutionLink, 
 		default:
 			return nil, &NotFoundError{What: fmt.Sprintf("%d entities are named %q; give a uid: %s", len(uids), uidOrName, strings.Join(uids, ", "))}
 		}
-		res, err = tx.Run(ctx, `MATCH (x:Entity {uid: $uid})-[s:SAME_AS]-(y:Entity)
+		res, err = tx.Run(ctx, cypher(`MATCH (x:{{Entity}} {uid: $uid})-[s:{{SAME_AS}}]-(y:{{Entity}})
 WITH x, y, s, s.matched AS matched, s.sources AS sources
 DELETE s
 WITH x, y, matched, sources
-MERGE (x)-[n:NOT_SAME_AS]-(y)
+MERGE (x)-[n:{{NOT_SAME_AS}}]-(y)
 SET n.method = 'undone by the user', n.matched = matched
-RETURN x.name, x.uid, y.name, y.uid, matched, sources`, map[string]any{"uid": uids[0]})
+RETURN x.name, x.uid, y.name, y.uid, matched, sources`), map[string]any{"uid": uids[0]})
 		if err != nil {
 			return nil, err
 		}

@@ -51,7 +51,7 @@ func runExport(ctx context.Context, opts *exportOptions) error {
 		return err
 	}
 	if len(opts.sources) > 0 && len(docs) != len(opts.sources) {
-		return usageErrorf("--source: %d of the %d sources given are not in the graph (see: threatkg query ... or MATCH (r:Report) RETURN r.uid)", len(opts.sources)-len(docs), len(opts.sources))
+		return usageErrorf("--source: %d of the %d sources given are not in the graph (see: threatkg query ... or MATCH (r:%s) RETURN r.uid)", len(opts.sources)-len(docs), len(opts.sources), model.ReportLabel)
 	}
 	data, err := loaders.WriteSTIX(docs)
 	if err != nil {

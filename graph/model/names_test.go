@@ -1,15 +1,23 @@
 package model
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+)
+
+// cypherName is a label or type as Cypher spells it in a pattern.
+var (
+	cypherName = regexp.MustCompile(`[:|]([A-Za-z_][A-Za-z0-9_]*)\b`)
+	cypherText = regexp.MustCompile(`\b(MATCH|MERGE|CREATE|UNWIND|RETURN)\b`)
 )
 
 // declaredNames are the names only this package may spell.
@@ -98,8 +106,22 @@ func TestNoLabelLiteralsOutsideTheModel(t *testing.T) {
 			if !ok || lit.Kind != token.STRING {
 				return true
 			}
-			if s, err := strconv.Unquote(lit.Value); err == nil && names[s] {
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			if names[s] {
 				found = append(found, fset.Position(lit.Pos()).String()+": "+lit.Value)
+			}
+			// Cypher text spells no name either: (n:Entity), [:MENTIONS]
+			// and [:SAME_AS|NOT_SAME_AS] are built from the symbols.
+			if !cypherText.MatchString(s) {
+				return true
+			}
+			for _, m := range cypherName.FindAllStringSubmatch(s, -1) {
+				if names[m[1]] {
+					found = append(found, fmt.Sprintf("%s: Cypher names %s", fset.Position(lit.Pos()), m[0]))
+				}
 			}
 			return true
 		})
