@@ -138,21 +138,6 @@ var sdoTypes = map[string]bool{
 	"report": true, "threat-actor": true, "tool": true, "vulnerability": true, "relationship": true, "sighting": true,
 }
 
-// stixLabels maps STIX types to labels (identity and location are decided
-// per object).
-var stixLabels = map[string]string{
-	"intrusion-set": model.LabelThreatActor, "threat-actor": model.LabelThreatActor, "campaign": model.LabelCampaign,
-	"malware": model.LabelMalware, "tool": model.LabelTool, "attack-pattern": model.LabelTechnique, "vulnerability": model.LabelVulnerability,
-	"x-threatkg-agreement": model.LabelAgreement, "x-threatkg-legal-action": model.LabelLegalAction,
-}
-
-// stixRelTypes maps STIX relationship types to the model's.
-var stixRelTypes = map[string]string{
-	"uses": model.RelUses, "attributed-to": model.RelAttributedTo, "targets": model.RelTargeted, "exploits": model.RelExploits,
-	"subtechnique-of": model.RelSubtechniqueOf, "variant-of": model.RelVariantOf,
-	"located-at": model.RelLocatedIn, "originates-from": model.RelLocatedIn,
-}
-
 var (
 	stixTypePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$`)
 	stixTimestamp   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
@@ -365,15 +350,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 			r.skipped("relationships: revoked or deprecated")
 			continue
 		}
-		relType, ok := stixRelTypes[o.RelationshipType]
-		if !ok {
-			// threatkg's own types, written by the export as lower-case, hyphenated.
-			if t := strings.ToUpper(strings.ReplaceAll(o.RelationshipType, "-", "_")); t != "" {
-				if _, declared := r.model.Rel(t); declared {
-					relType, ok = t, true
-				}
-			}
-		}
+		relType, ok := r.model.RelOfSTIX(o.RelationshipType)
 		if !ok {
 			r.skipped("%s relationships: type not in threatkg's model", o.RelationshipType)
 			continue
@@ -622,8 +599,9 @@ func (r *stixReader) timestamp(p *placedObject, prop, v string, required bool) (
 // entity maps a STIX object to an entity row; ok is false (and the reason
 // counted) when the model has no place for it.
 func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
-	label, ok := stixLabels[o.Type]
+	label, decided, ok := r.model.LabelOfSTIX(o.Type)
 	switch {
+	case !ok || decided:
 	case o.Type == "identity":
 		label, ok = identityLabel(o), true
 	case o.Type == "location" && o.Country == "" && o.Region != "":
@@ -678,7 +656,17 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 			break
 		}
 	}
-	set("platforms", o.MitrePlatforms)
+	// The properties the model maps to STIX's own (Property.STIX).
+	for _, p := range node.Properties {
+		if p.STIX == "" {
+			continue
+		}
+		v := stixPropertyValue(o, p.STIX)
+		if p.Type == model.Date {
+			v = datePart(v.(string))
+		}
+		set(p.Name, v)
+	}
 	switch label {
 	case model.LabelTechnique:
 		var tactics []string
@@ -690,12 +678,6 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 			}
 		}
 		set("tactics", tactics)
-		e.Properties["is_subtechnique"] = o.MitreSubtech
-	case model.LabelThreatActor:
-		set("first_seen", datePart(o.FirstSeen))
-	case model.LabelCampaign:
-		set("start", datePart(o.FirstSeen))
-		set("end", datePart(o.LastSeen))
 	case model.LabelCountry:
 		set("iso2", strings.ToUpper(o.Country))
 	case model.LabelOrganization:
@@ -711,6 +693,23 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		e.Properties[k] = v
 	}
 	return e, true
+}
+
+// stixPropertyValue is the value of the STIX property a declared property
+// maps to (Property.STIX); TestEveryMappedSTIXPropertyIsRead keeps it
+// complete.
+func stixPropertyValue(o stixObject, name string) any {
+	switch name {
+	case "first_seen":
+		return o.FirstSeen
+	case "last_seen":
+		return o.LastSeen
+	case "x_mitre_platforms":
+		return o.MitrePlatforms
+	case "x_mitre_is_subtechnique":
+		return o.MitreSubtech
+	}
+	return nil
 }
 
 // properties reads x_threatkg_properties: each must be a declared property

@@ -165,17 +165,6 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 			}
 			o["external_references"] = []any{ref}
 		}
-	case model.LabelThreatActor:
-		if v, ok := takeDate("first_seen"); ok {
-			o["first_seen"] = timestamp(v)
-		}
-	case model.LabelCampaign:
-		if v, ok := takeDate("start"); ok {
-			o["first_seen"] = timestamp(v)
-		}
-		if v, ok := takeDate("end"); ok {
-			o["last_seen"] = timestamp(v)
-		}
 	case model.LabelMalware:
 		o["is_family"] = true
 	case model.LabelTechnique:
@@ -185,9 +174,6 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 				phases = append(phases, map[string]any{"kill_chain_name": "mitre-attack", "phase_name": t})
 			}
 			o["kill_chain_phases"] = phases
-		}
-		if v, ok := take("is_subtechnique"); ok {
-			o["x_mitre_is_subtechnique"] = v
 		}
 	case model.LabelPerson:
 		o["identity_class"] = "individual"
@@ -208,8 +194,20 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		}
 		o["country"] = country
 	}
-	if v, ok := take("platforms"); ok {
-		o["x_mitre_platforms"] = v
+	// The properties the model maps to STIX's own (Property.STIX).
+	node, _ := model.Declared.Node(e.Label)
+	for _, p := range node.Properties {
+		switch {
+		case p.STIX == "":
+		case p.Type == model.Date:
+			if v, ok := takeDate(p.Name); ok {
+				o[p.STIX] = timestamp(v)
+			}
+		default:
+			if v, ok := take(p.Name); ok {
+				o[p.STIX] = v
+			}
+		}
 	}
 	switch e.Label {
 	case model.LabelPerson, model.LabelOrganization, model.LabelGovernment, model.LabelSector, model.LabelCountry, model.LabelRegion, model.LabelAgreement, model.LabelLegalAction, model.LabelVulnerability:
@@ -238,12 +236,11 @@ func stixRelationshipTypeFrom(t, from string) string {
 // own name where there is one, else the lower-case, hyphenated type (STIX
 // relationship types are an open vocabulary).
 func stixRelationshipType(t string) string {
-	for stix, model := range stixRelTypes {
-		if model == t && stix != "originates-from" {
-			return stix
-		}
+	rt, ok := model.Declared.Rel(t)
+	if !ok {
+		rt = model.RelType{Type: t}
 	}
-	return strings.ToLower(strings.ReplaceAll(t, "_", "-"))
+	return rt.STIXName()
 }
 
 // timestamp turns a model date (YYYY, YYYY-MM, YYYY-MM-DD) into a STIX one.

@@ -313,3 +313,32 @@ func BenchmarkReadSTIXMenupass(b *testing.B) {
 		}
 	}
 }
+
+// TestEveryMappedSTIXPropertyIsRead: every property the model maps to a
+// STIX property (Property.STIX) is read by the import, and every STIX
+// relationship type the model declares imports as its type.
+func TestEveryMappedSTIXPropertyIsRead(t *testing.T) {
+	for _, n := range model.Declared.Nodes {
+		for _, p := range n.Properties {
+			if p.STIX != "" && stixPropertyValue(stixObject{}, p.STIX) == nil {
+				t.Errorf("%s.%s maps to STIX %q, which the import does not read", n.Label, p.Name, p.STIX)
+			}
+		}
+		for _, typ := range append([]string{n.STIXType}, n.STIXImport...) {
+			label, decided, ok := model.Declared.LabelOfSTIX(typ)
+			if !ok || decided && label != n.Label {
+				t.Errorf("STIX type %s imports as %q (decided %v, ok %v), want %s", typ, label, decided, ok, n.Label)
+			}
+		}
+	}
+	for _, r := range model.Declared.Rels {
+		for _, name := range append([]string{r.STIXName()}, r.STIX...) {
+			if got, ok := model.Declared.RelOfSTIX(name); !ok || got != r.Type {
+				t.Errorf("STIX relationship_type %s imports as %q, want %s", name, got, r.Type)
+			}
+		}
+	}
+	if _, ok := model.Declared.RelOfSTIX("indicates"); ok {
+		t.Error("indicates is no relationship type of the model")
+	}
+}

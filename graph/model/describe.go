@@ -62,6 +62,8 @@ func (m Model) Markdown() string {
 	}
 	w("%s. An entity's own properties are derived from all its MENTIONS (see design.md).\n", strings.Join(mp, ", "))
 
+	m.stixMarkdown(w)
+
 	w("\n## Indexes\n\n")
 	w("Created with the constraints, before any write (`threatkg schema apply`).\n\n")
 	w("| name | kind | on | properties | for |\n|---|---|---|---|---|\n")
@@ -77,4 +79,37 @@ func (m Model) Markdown() string {
 		w("| `%s` | %s | %s | `%s` | %s |\n", ix.Name, kind, on, strings.Join(ix.Properties, "`, `"), ix.Purpose)
 	}
 	return b.String()
+}
+
+// stixMarkdown documents the STIX 2.1 mapping the model declares, which
+// both the import and the export use (docs/stix.md tells the rest).
+func (m Model) stixMarkdown(w func(string, ...any)) {
+	w("\n## STIX 2.1\n\n")
+	w("STIX import and export both follow this mapping. A STIX type several labels share is decided per object (docs/stix.md).\n\n")
+	w("| label | STIX type written | also read from | properties in STIX's own |\n|---|---|---|---|\n")
+	for _, n := range m.Nodes {
+		var props []string
+		for _, p := range n.Properties {
+			if p.STIX != "" {
+				props = append(props, fmt.Sprintf("`%s` as `%s`", p.Name, p.STIX))
+			}
+		}
+		w("| `%s` | `%s` | %s | %s |\n", n.Label, n.STIXType, codeList(n.STIXImport), strings.Join(props, ", "))
+	}
+	w("\n| type | STIX relationship_type written | also read from |\n|---|---|---|\n")
+	for _, r := range m.Rels {
+		var also []string
+		if len(r.STIX) > 1 {
+			also = r.STIX[1:]
+		}
+		w("| `%s` | `%s` | %s |\n", r.Type, r.STIXName(), codeList(also))
+	}
+}
+
+func codeList(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = "`" + s + "`"
+	}
+	return strings.Join(out, ", ")
 }

@@ -30,6 +30,11 @@ type Property struct {
 	Name        string
 	Type        PropertyType
 	Description string
+	// STIX is the STIX 2.1 (or ATT&CK x_mitre_) property that carries it,
+	// where STIX has one that holds the value as it is (a Date as a
+	// timestamp): STIX import reads it from there and export writes it
+	// there. Empty: x_threatkg_properties carries it.
+	STIX string
 }
 
 // NodeType declares one entity label. Every entity node also carries the
@@ -38,7 +43,11 @@ type NodeType struct {
 	Label string
 	// STIXType is the STIX 2.1 object type whose id shape the uid takes
 	// ("threat-actor--<uuid>"), so that STIX import and export map 1:1.
-	STIXType    string
+	STIXType string
+	// STIXImport are other STIX types that import as this label
+	// (threat-actor as well as intrusion-set). A STIX type several labels
+	// share (identity, location) is decided per object.
+	STIXImport  []string
 	Description string
 	// Properties beyond the common ones (uid, name, aliases, description).
 	Properties []Property
@@ -54,6 +63,10 @@ type RelType struct {
 	Description string
 	From, To    []string
 	Properties  []Property
+	// STIX are the STIX relationship types that import as this type; the
+	// first is the one export writes. Empty: the type in lower case and
+	// hyphenated, both ways (STIX relationship types are an open vocabulary).
+	STIX []string
 }
 
 // Allows reports whether the model allows (from)-[t]->(to).
@@ -89,7 +102,7 @@ const (
 var (
 	externalID  = Property{Name: "external_id", Type: String, Description: "the id other catalogues use: ATT&CK's G0045, S0013, T1199, C0001"}
 	externalURL = Property{Name: "url", Type: String, Description: "the entry's page in that catalogue"}
-	platforms   = Property{Name: "platforms", Type: StringList, Description: "platforms it applies to (ATT&CK), e.g. Windows"}
+	platforms   = Property{Name: "platforms", Type: StringList, Description: "platforms it applies to (ATT&CK), e.g. Windows", STIX: "x_mitre_platforms"}
 )
 
 // CommonProperties are carried by every entity node.
@@ -116,10 +129,10 @@ var ClaimProperties = []Property{
 // validation, docs/model.md and the Browser style are all derived from it.
 var Declared = Model{
 	Nodes: []NodeType{
-		{Label: LabelThreatActor, STIXType: "intrusion-set", Color: "#D64545", Diameter: 80,
+		{Label: LabelThreatActor, STIXType: "intrusion-set", STIXImport: []string{"threat-actor"}, Color: "#D64545", Diameter: 80,
 			Description: "a hacking group or intrusion set (APT10, menuPass)",
 			Properties: []Property{
-				{Name: "first_seen", Type: Date, Description: "earliest activity the sources name"},
+				{Name: "first_seen", Type: Date, Description: "earliest activity the sources name", STIX: "first_seen"},
 				externalID, externalURL,
 			}},
 		{Label: LabelPerson, STIXType: "identity", Color: "#F2A93B", Diameter: 55,
@@ -148,8 +161,8 @@ var Declared = Model{
 		{Label: LabelCampaign, STIXType: "campaign", Color: "#E8618C", Diameter: 65,
 			Description: "a set of intrusions over a period",
 			Properties: []Property{
-				{Name: "start", Type: Date, Description: "when it began"},
-				{Name: "end", Type: Date, Description: "when it ended, if known"},
+				{Name: "start", Type: Date, Description: "when it began", STIX: "first_seen"},
+				{Name: "end", Type: Date, Description: "when it ended, if known", STIX: "last_seen"},
 				externalID, externalURL,
 			}},
 		{Label: LabelMalware, STIXType: "malware", Color: "#A63D40", Diameter: 55,
@@ -163,7 +176,7 @@ var Declared = Model{
 			Properties: []Property{
 				externalID, externalURL, platforms,
 				{Name: "tactics", Type: StringList, Description: "ATT&CK tactics (kill-chain phases), e.g. initial-access"},
-				{Name: "is_subtechnique", Type: Boolean, Description: "true for a sub-technique (T1003.002)"},
+				{Name: "is_subtechnique", Type: Boolean, Description: "true for a sub-technique (T1003.002)", STIX: "x_mitre_is_subtechnique"},
 			}},
 		{Label: LabelVulnerability, STIXType: "vulnerability", Color: "#E67E22", Diameter: 50,
 			Description: "a software vulnerability, named by its CVE id (CVE-2019-19781)",
@@ -187,11 +200,11 @@ var Declared = Model{
 	Rels: []RelType{
 		{Type: RelAffiliatedWith, Description: "is a member of, or works with, a group",
 			From: []string{LabelPerson, LabelOrganization, LabelThreatActor}, To: []string{LabelThreatActor, LabelOrganization, LabelGovernment}},
-		{Type: RelAttributedTo, Description: "acts on behalf of, or is sponsored by",
+		{Type: RelAttributedTo, Description: "acts on behalf of, or is sponsored by", STIX: []string{"attributed-to"},
 			From: []string{LabelThreatActor, LabelCampaign, LabelPerson}, To: []string{LabelGovernment, LabelCountry, LabelOrganization, LabelThreatActor}},
 		{Type: RelConducted, Description: "carried out a campaign",
 			From: []string{LabelThreatActor, LabelPerson, LabelGovernment}, To: []string{LabelCampaign}},
-		{Type: RelTargeted, Description: "attacked, hacked, infiltrated or stole from",
+		{Type: RelTargeted, Description: "attacked, hacked, infiltrated or stole from", STIX: []string{"targets"},
 			From: []string{LabelThreatActor, LabelCampaign, LabelPerson, LabelGovernment, LabelMalware, LabelTool, LabelTechnique},
 			To:   []string{LabelPerson, LabelOrganization, LabelGovernment, LabelCountry, LabelRegion, LabelSector},
 			Properties: []Property{
@@ -218,7 +231,7 @@ var Declared = Model{
 			}},
 		{Type: RelPartOf, Description: "is part of a larger organization, government, sector or campaign",
 			From: []string{LabelOrganization, LabelGovernment, LabelCampaign}, To: []string{LabelOrganization, LabelGovernment, LabelSector, LabelCampaign}},
-		{Type: RelLocatedIn, Description: "is located in, or originates from, a country or region",
+		{Type: RelLocatedIn, Description: "is located in, or originates from, a country or region", STIX: []string{"located-at", "originates-from"},
 			From: []string{LabelOrganization, LabelGovernment, LabelPerson, LabelThreatActor, LabelCampaign, LabelMalware}, To: []string{LabelCountry, LabelRegion}},
 		{Type: RelGoverns, Description: "a government governs a country",
 			From: []string{LabelGovernment}, To: []string{LabelCountry}},
@@ -228,13 +241,13 @@ var Declared = Model{
 			From: []string{LabelOrganization, LabelPerson}, To: []string{LabelCampaign, LabelThreatActor}},
 		{Type: ReportedType, Description: "a news outlet or publisher reported it (the source relied on that outlet)",
 			From: []string{LabelOrganization}, To: []string{LabelCampaign, LabelLegalAction, LabelThreatActor, LabelAgreement}},
-		{Type: RelUses, Description: "uses software or a technique (STIX uses)",
+		{Type: RelUses, Description: "uses software or a technique (STIX uses)", STIX: []string{"uses"},
 			From: []string{LabelThreatActor, LabelCampaign, LabelMalware, LabelTool}, To: []string{LabelMalware, LabelTool, LabelTechnique}},
-		{Type: RelExploits, Description: "exploits a vulnerability (STIX exploits; targets, from an actor, campaign or tool)",
+		{Type: RelExploits, Description: "exploits a vulnerability (STIX exploits; targets, from an actor, campaign or tool)", STIX: []string{"exploits"},
 			From: []string{LabelThreatActor, LabelCampaign, LabelMalware, LabelTool}, To: []string{LabelVulnerability}},
-		{Type: RelSubtechniqueOf, Description: "a sub-technique of a technique (STIX subtechnique-of)",
+		{Type: RelSubtechniqueOf, Description: "a sub-technique of a technique (STIX subtechnique-of)", STIX: []string{"subtechnique-of"},
 			From: []string{LabelTechnique}, To: []string{LabelTechnique}},
-		{Type: RelVariantOf, Description: "malware that is a variant of another (STIX variant-of)",
+		{Type: RelVariantOf, Description: "malware that is a variant of another (STIX variant-of)", STIX: []string{"variant-of"},
 			From: []string{LabelMalware}, To: []string{LabelMalware}},
 	},
 }
@@ -417,4 +430,39 @@ func uniqueProperties(lists [][]Property) []Property {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// LabelOfSTIX is the label a STIX object of type t imports as; decided is
+// false for a type several labels share (identity, location: the object's
+// properties decide) and ok false for a type the model has no place for.
+func (m Model) LabelOfSTIX(t string) (label string, decided, ok bool) {
+	var labels []string
+	for _, n := range m.Nodes {
+		if n.STIXType == t || slices.Contains(n.STIXImport, t) {
+			labels = append(labels, n.Label)
+		}
+	}
+	if len(labels) != 1 {
+		return "", false, len(labels) > 0
+	}
+	return labels[0], true, true
+}
+
+// RelOfSTIX is the relationship type a STIX relationship_type imports as:
+// one of its STIX names, or the type in lower case and hyphenated.
+func (m Model) RelOfSTIX(t string) (string, bool) {
+	for _, r := range m.Rels {
+		if slices.Contains(r.STIX, t) || strings.ToLower(strings.ReplaceAll(r.Type, "_", "-")) == t {
+			return r.Type, true
+		}
+	}
+	return "", false
+}
+
+// STIXName is the relationship_type export writes for the type.
+func (r RelType) STIXName() string {
+	if len(r.STIX) > 0 {
+		return r.STIX[0]
+	}
+	return strings.ToLower(strings.ReplaceAll(r.Type, "_", "-"))
 }
