@@ -6,15 +6,19 @@
 // In Neo4j Browser: :param actor => 'APT10'
 // The names index finds the entities whose name or an alias holds the words
 // given; the WHERE keeps exact (case-insensitive) matches.
+// fragment: lookup actor x ThreatActor
 CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
 WITH x WHERE x:ThreatActor
-  AND (toLower(x.name) = toLower($actor) OR any(a IN x.aliases WHERE toLower(a) = toLower($actor)))
+  AND (toLower(x.name) = toLower($actor) OR any(known IN x.aliases WHERE toLower(known) = toLower($actor)))
+// end fragment
 // The actor and every node entity resolution linked to it (SAME_AS) are
 // one entity; rep is the member with the smallest uid.
+// fragment: cluster x m ThreatActor
 MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)
 WITH x, collect(DISTINCT m) AS cluster
 WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
 WITH rep, head(collect(cluster)) AS cluster
+// end fragment
 RETURN rep.name AS actor,
        COLLECT { UNWIND cluster AS c UNWIND [c.name] + coalesce(c.aliases, []) AS n
                  WITH DISTINCT n WHERE n <> rep.name RETURN n ORDER BY n } AS aliases,

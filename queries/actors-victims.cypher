@@ -13,17 +13,21 @@ CALL () {
   MATCH (x:ThreatActor) RETURN x
   UNION
   WITH $actor AS q WHERE q IS NOT NULL
+  // fragment: lookup actor x ThreatActor
   CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
   WITH x WHERE x:ThreatActor
-    AND (toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor)))
+    AND (toLower(x.name) = toLower($actor) OR any(known IN x.aliases WHERE toLower(known) = toLower($actor)))
+  // end fragment
   RETURN x
 }
 // The actor and every node entity resolution linked to it (SAME_AS) are
 // one entity; rep is the member with the smallest uid.
+// fragment: cluster x m ThreatActor
 MATCH (x)-[:SAME_AS*0..10]-(m:ThreatActor)
 WITH x, collect(DISTINCT m) AS cluster
 WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
 WITH rep, head(collect(cluster)) AS cluster
+// end fragment
 UNWIND cluster AS a
 CALL (a) {
   MATCH (a)-[t:TARGETED]->(v:Entity)

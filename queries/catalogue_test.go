@@ -2,6 +2,8 @@ package queries
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -227,3 +229,52 @@ func TestEveryParameterHasABrowserHint(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryFilesAreCurrent: every fragment in the query files is what its
+// definition (queries.Fragments) expands to; 'go run ./scripts/genqueries'
+// rewrites them. And the shared pieces are written nowhere by hand.
+func TestQueryFilesAreCurrent(t *testing.T) {
+	files, _ := filepath.Glob("*.cypher")
+	more, _ := filepath.Glob(filepath.Join("graph", "*.cypher"))
+	files = append(files, more...)
+	if len(files) < 20 {
+		t.Fatalf("only %d query files", len(files))
+	}
+	used := map[string]int{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := ExpandFragments(f, string(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out != string(src) {
+			t.Errorf("%s: a fragment differs from its definition; run go run ./scripts/genqueries", f)
+		}
+		for name := range Fragments {
+			used[name] += strings.Count(string(src), "// fragment: "+name+" ") + strings.Count(string(src), "// fragment: "+name+"\n")
+		}
+		// outside fragments, no hand-written copy of the shared pieces
+		outside := fragmentRegion.ReplaceAllString(string(src), "")
+		for _, piece := range []string{"db.index.fulltext.queryNodes('" + model.NamesIndex + "', '\"' + replace(", representative} {
+			if strings.Contains(outside, piece) {
+				t.Errorf("%s: a copy of a shared fragment outside the fragment markers: %.60s", f, piece)
+			}
+		}
+	}
+	for name := range Fragments {
+		if used[name] == 0 {
+			t.Errorf("fragment %s is used by no query", name)
+		}
+	}
+	if _, err := ExpandFragments("x", "// fragment: lookup actor x ThreatActor\nMATCH (n)"); err == nil {
+		t.Error("a fragment with no end marker was accepted")
+	}
+	if _, err := ExpandFragments("x", "// fragment: nothing\n// end fragment"); err == nil {
+		t.Error("an unknown fragment was accepted")
+	}
+}
+
+var fragmentRegion = regexp.MustCompile(`(?s)// fragment: .*?// end fragment`)

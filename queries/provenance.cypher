@@ -6,9 +6,11 @@
 // In Neo4j Browser: :param name => 'APT10'
 // The names index finds the entities whose name or an alias holds the words
 // given; the WHERE keeps exact (case-insensitive) matches.
+// fragment: lookup name e Entity
 CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($name, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
 WITH e WHERE e:Entity
-  AND (toLower(e.name) = toLower($name) OR any(x IN e.aliases WHERE toLower(x) = toLower($name)))
+  AND (toLower(e.name) = toLower($name) OR any(known IN e.aliases WHERE toLower(known) = toLower($name)))
+// end fragment
 CALL (e) {
   MATCH (e)-[r]->(o:Entity)
   RETURN e.name + ' -[' + type(r) + ']-> ' + o.name AS claim, r.source AS src, r.quote AS quote

@@ -7,14 +7,18 @@
 // In Neo4j Browser: :param a => 'APT10'; :param b => 'APT41'
 // The names index finds the entities whose name or an alias holds the words
 // given; the WHERE keeps exact (case-insensitive) matches.
+// fragment: lookup a x ThreatActor
 CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($a, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
 WITH x WHERE x:ThreatActor
-  AND (toLower(x.name) = toLower($a) OR any(n IN x.aliases WHERE toLower(n) = toLower($a)))
+  AND (toLower(x.name) = toLower($a) OR any(known IN x.aliases WHERE toLower(known) = toLower($a)))
+// end fragment
 MATCH (x)-[:SAME_AS*0..10]-(ma:ThreatActor)
 WITH collect(DISTINCT ma) AS clusterA
+// fragment: lookup b y ThreatActor clusterA
 CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($b, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS y
 WITH clusterA, y WHERE y:ThreatActor
-  AND (toLower(y.name) = toLower($b) OR any(n IN y.aliases WHERE toLower(n) = toLower($b)))
+  AND (toLower(y.name) = toLower($b) OR any(known IN y.aliases WHERE toLower(known) = toLower($b)))
+// end fragment
 MATCH (y)-[:SAME_AS*0..10]-(mb:ThreatActor)
 WITH clusterA, collect(DISTINCT mb) AS clusterB
 // The techniques of the first actor (reached from it, not by scanning every

@@ -9,8 +9,10 @@
 CALL () {
   MATCH (t:Entity {external_id: toUpper($technique)}) WHERE t:Technique RETURN t
   UNION
+  // fragment: lookup-name technique t Technique
   CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($technique, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS t
   WITH t WHERE t:Technique AND toLower(t.name) = toLower($technique)
+  // end fragment
   RETURN t
 }
 CALL (t) {
@@ -24,7 +26,9 @@ CALL (t) {
 CALL (a) {
   MATCH (a)-[:SAME_AS*0..10]-(m:ThreatActor)
   WITH collect(DISTINCT m) AS cluster
+  // fragment: representative
   RETURN reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
+  // end fragment
 }
 WITH t, rep, via ORDER BY via
 RETURN t.external_id AS technique_id, t.name AS technique, rep.name AS actor, collect(DISTINCT via) AS via

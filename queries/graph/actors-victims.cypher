@@ -8,9 +8,11 @@ CALL () {
   MATCH (x:ThreatActor) RETURN x
   UNION
   WITH $actor AS q WHERE q IS NOT NULL
+  // fragment: lookup actor x ThreatActor
   CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($actor, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS x
   WITH x WHERE x:ThreatActor
-    AND (toLower(x.name) = toLower($actor) OR any(n IN x.aliases WHERE toLower(n) = toLower($actor)))
+    AND (toLower(x.name) = toLower($actor) OR any(known IN x.aliases WHERE toLower(known) = toLower($actor)))
+  // end fragment
   RETURN x
 }
 MATCH (x)-[:SAME_AS*0..10]-(a:ThreatActor)

@@ -2,9 +2,11 @@
 // @name provenance
 // The names index finds the entities whose name or an alias holds the words
 // given; the WHERE keeps exact (case-insensitive) matches.
+// fragment: lookup name e Entity
 CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($name, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS e
 WITH e WHERE e:Entity
-  AND (toLower(e.name) = toLower($name) OR any(x IN e.aliases WHERE toLower(x) = toLower($name)))
+  AND (toLower(e.name) = toLower($name) OR any(known IN e.aliases WHERE toLower(known) = toLower($name)))
+// end fragment
 CALL (e) {
   MATCH p = (:Report)-[:MENTIONS]->(e) RETURN p
   UNION

@@ -5,8 +5,10 @@
 CALL () {
   MATCH (t:Entity {external_id: toUpper($technique)}) WHERE t:Technique RETURN t
   UNION
+  // fragment: lookup-name technique t Technique
   CALL db.index.fulltext.queryNodes('threatkg_entity_names', '"' + replace(replace($technique, '\\', '\\\\'), '"', '\\"') + '"') YIELD node AS t
   WITH t WHERE t:Technique AND toLower(t.name) = toLower($technique)
+  // end fragment
   RETURN t
 }
 CALL (t) {
