@@ -28,7 +28,9 @@ type benchOptions struct {
 	format      string
 }
 
-func newBenchCmd(g *globalOptions) *cobra.Command {
+// newBenchCmd binds the command's flags; runF runs it (nil: runBench).
+func newBenchCmd(g *globalOptions, runF func(context.Context, *benchOptions) error) *cobra.Command {
+	runF = orDefault(runF, runBench)
 	opts := &benchOptions{global: g}
 	cmd := &cobra.Command{
 		Use:     "bench",
@@ -37,7 +39,7 @@ func newBenchCmd(g *globalOptions) *cobra.Command {
 		Example: examples("bench"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd.Context(), opts)
+			return runF(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.size, "size", "S", sizeFlagHelp)
@@ -54,14 +56,13 @@ func newBenchCmd(g *globalOptions) *cobra.Command {
 }
 
 type benchGenerateOptions struct {
-	global *globalOptions
-	size   string
-	seed   int64
-	dir    string
+	size string
+	seed int64
+	dir  string
 }
 
 func newBenchGenerateCmd(g *globalOptions) *cobra.Command {
-	opts := &benchGenerateOptions{global: g}
+	opts := &benchGenerateOptions{}
 	cmd := &cobra.Command{
 		Use:     "generate --size S|M|L --dir DIR",
 		Short:   "Write a synthetic CTI corpus as STIX bundles (deterministic for a seed)",
@@ -72,9 +73,6 @@ func newBenchGenerateCmd(g *globalOptions) *cobra.Command {
 			size, err := synthetic.SizeNamed(opts.size)
 			if err != nil {
 				return usageErrorf("--size: %v", err)
-			}
-			if opts.dir == "" {
-				return usageErrorf("--dir is required")
 			}
 			start := time.Now()
 			st, err := synthetic.Generate(opts.dir, size, opts.seed)
@@ -88,6 +86,7 @@ func newBenchGenerateCmd(g *globalOptions) *cobra.Command {
 	cmd.Flags().StringVar(&opts.size, "size", "S", sizeFlagHelp)
 	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "random seed of the corpus")
 	cmd.Flags().StringVar(&opts.dir, "dir", "", "directory to write (created if needed)")
+	_ = cmd.MarkFlagRequired("dir")
 	return cmd
 }
 

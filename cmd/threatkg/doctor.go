@@ -16,9 +16,7 @@ type doctorOptions struct {
 // newDoctorCmd binds the command's flags to its options; runF runs it (nil:
 // runDoctor), so that tests can check what the flags parse to.
 func newDoctorCmd(g *globalOptions, runF func(context.Context, *doctorOptions) error) *cobra.Command {
-	if runF == nil {
-		runF = runDoctor
-	}
+	runF = orDefault(runF, runDoctor)
 	opts := &doctorOptions{global: g}
 	cmd := &cobra.Command{
 		Use:     "doctor",

@@ -20,9 +20,7 @@ type exportOptions struct {
 // newExportCmd binds the command's flags to its options; runF runs it (nil:
 // runExport), so that tests can check what the flags parse to.
 func newExportCmd(g *globalOptions, runF func(context.Context, *exportOptions) error) *cobra.Command {
-	if runF == nil {
-		runF = runExport
-	}
+	runF = orDefault(runF, runExport)
 	opts := &exportOptions{global: g}
 	cmd := &cobra.Command{
 		Use:     "export --format stix [-o FILE]",

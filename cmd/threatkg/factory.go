@@ -82,7 +82,17 @@ type factory struct {
 	bench    func(context.Context) (benchClient, error)
 }
 
-// clientOf returns what the factory's field gives, else a connected client.
+// orDefault is a command's runF, or run when it is nil: tests give a runF
+// that records what the flags parsed to.
+func orDefault[T any](runF, run func(context.Context, *T) error) func(context.Context, *T) error {
+	if runF == nil {
+		return run
+	}
+	return runF
+}
+
+// clientOf returns what the factory's field gives, else a connected client
+// (*graph.Client, which has every interface: factory_test.go checks it).
 func clientOf[T any](ctx context.Context, g *globalOptions, field func(context.Context) (T, error)) (T, error) {
 	if field != nil {
 		return field(ctx)
@@ -94,17 +104,3 @@ func clientOf[T any](ctx context.Context, g *globalOptions, field func(context.C
 	}
 	return any(c).(T), nil
 }
-
-// *graph.Client is every client a command can ask for.
-var (
-	_ loadClient    = (*graph.Client)(nil)
-	_ readClient    = (*graph.Client)(nil)
-	_ resolveClient = (*graph.Client)(nil)
-	_ exportClient  = (*graph.Client)(nil)
-	_ statsClient   = (*graph.Client)(nil)
-	_ resetClient   = (*graph.Client)(nil)
-	_ schemaClient  = (*graph.Client)(nil)
-	_ doctorClient  = (*graph.Client)(nil)
-	_ namesClient   = (*graph.Client)(nil)
-	_ benchClient   = (*graph.Client)(nil)
-)

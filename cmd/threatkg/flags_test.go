@@ -99,3 +99,27 @@ func TestExportResolveDoctorExtractFlags(t *testing.T) {
 		t.Error("extract --eval-corpus took a text argument too")
 	}
 }
+
+// TestStatsResetSchemaBenchFlags: the runF hooks of the other commands get
+// the options their flags parse to.
+func TestStatsResetSchemaBenchFlags(t *testing.T) {
+	if o, err := parseWith(t, newStatsCmd, "--format", "json"); err != nil || o.format != formatJSON {
+		t.Errorf("stats: %+v, %v", o, err)
+	}
+	if _, err := parseWith(t, newStatsCmd, "--format", "csv"); err == nil {
+		t.Error("stats --format csv was accepted")
+	}
+	if o, err := parseWith(t, newResetCmd); err != nil || o.yes {
+		t.Errorf("reset: %+v, %v", o, err)
+	}
+	if o, err := parseWith(t, newResetCmd, "--yes"); err != nil || !o.yes {
+		t.Errorf("reset --yes: %+v, %v", o, err)
+	}
+	if o, err := parseWith(t, newSchemaCmd, "apply"); err != nil || o == nil || o.global == nil {
+		t.Errorf("schema apply: %+v, %v", o, err)
+	}
+	o, err := parseWith(t, newBenchCmd, "--size", "M", "--runs", "7", "--warmup", "0", "--query-budget", "5s", "--yes", "--format", "json")
+	if err != nil || o.size != "M" || o.runs != 7 || o.warmup != 0 || o.budget != 5*time.Second || !o.yes || o.format != formatJSON {
+		t.Errorf("bench: %+v, %v", o, err)
+	}
+}

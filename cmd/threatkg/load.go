@@ -26,9 +26,7 @@ type loadOptions struct {
 // newLoadCmd binds the command's flags to its options; runF runs it (nil:
 // runLoad), so that tests can check what the flags parse to.
 func newLoadCmd(g *globalOptions, runF func(context.Context, *loadOptions) error) *cobra.Command {
-	if runF == nil {
-		runF = runLoad
-	}
+	runF = orDefault(runF, runLoad)
 	opts := &loadOptions{global: g}
 	cmd := &cobra.Command{
 		Use:     "load PATH...",

@@ -30,9 +30,7 @@ type queryOptions struct {
 // newQueryCmd binds the command's flags to its options; runF runs it (nil:
 // runQuery), so that tests can check what the flags parse to.
 func newQueryCmd(g *globalOptions, runF func(context.Context, *queryOptions) error) *cobra.Command {
-	if runF == nil {
-		runF = runQuery
-	}
+	runF = orDefault(runF, runQuery)
 	opts := &queryOptions{global: g}
 	cmd := &cobra.Command{
 		Use:     "query [NAME]",

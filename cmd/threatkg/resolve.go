@@ -19,9 +19,7 @@ type resolveOptions struct {
 // newResolveCmd binds the command's flags to its options; runF runs it (nil:
 // runResolve), so that tests can check what the flags parse to.
 func newResolveCmd(g *globalOptions, runF func(context.Context, *resolveOptions) error) *cobra.Command {
-	if runF == nil {
-		runF = runResolve
-	}
+	runF = orDefault(runF, runResolve)
 	opts := &resolveOptions{global: g}
 	cmd := &cobra.Command{
 		Use:     "resolve (--explain NAME | --undo UID)",

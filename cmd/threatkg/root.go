@@ -136,8 +136,8 @@ func newRootCmdWith(g *globalOptions) *cobra.Command {
 	pf.StringVar(&g.database, "database", "", "Neo4j database (env NEO4J_DATABASE, default "+graph.DefaultDatabase+")")
 	pf.BoolVar(&g.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env NEO4J_PASSWORD)")
 
-	root.AddCommand(newDoctorCmd(g, nil), newSchemaCmd(g), newLoadCmd(g, nil), newQueryCmd(g, nil), newStatsCmd(g), newResetCmd(g),
-		newResolveCmd(g, nil), newExportCmd(g, nil), newBrowserCmd(), newBenchCmd(g), newExtractCmd(g, nil))
+	root.AddCommand(newDoctorCmd(g, nil), newSchemaCmd(g, nil), newLoadCmd(g, nil), newQueryCmd(g, nil), newStatsCmd(g, nil), newResetCmd(g, nil),
+		newResolveCmd(g, nil), newExportCmd(g, nil), newBrowserCmd(), newBenchCmd(g, nil), newExtractCmd(g, nil))
 	markCommandErrors(root)
 	return root
 }

@@ -9,7 +9,11 @@ import (
 	"github.com/threatkg/threatkg/graph/model"
 )
 
-func newSchemaCmd(g *globalOptions) *cobra.Command {
+type schemaOptions struct{ global *globalOptions }
+
+// newSchemaCmd binds the subcommands; runF runs apply (nil: runSchemaApply).
+func newSchemaCmd(g *globalOptions, runF func(context.Context, *schemaOptions) error) *cobra.Command {
+	runF = orDefault(runF, runSchemaApply)
 	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Manage threatkg's schema (constraints and indexes) in Neo4j",
@@ -22,14 +26,14 @@ func newSchemaCmd(g *globalOptions) *cobra.Command {
 		Long:  help("schema-apply"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSchemaApply(cmd.Context(), g)
+			return runF(cmd.Context(), &schemaOptions{global: g})
 		},
 	})
 	return cmd
 }
 
-func runSchemaApply(ctx context.Context, g *globalOptions) error {
-	client, err := clientOf(ctx, g, g.clients.schema)
+func runSchemaApply(ctx context.Context, opts *schemaOptions) error {
+	client, err := clientOf(ctx, opts.global, opts.global.clients.schema)
 	if err != nil {
 		return err
 	}
@@ -41,7 +45,7 @@ func runSchemaApply(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(g.io.ErrOut, "schema: %d constraints and indexes present\n", len(status.Present))
+	fmt.Fprintf(opts.global.io.ErrOut, "schema: %d constraints and indexes present\n", len(status.Present))
 	return nil
 }
 
