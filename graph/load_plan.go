@@ -1,10 +1,15 @@
 package graph
 
+// The plan of a load: what the graph holds of the sources before they are
+// written (their previous MENTIONS and claims), which both the dry run's
+// diff and the write's stale statements read.
+
 import (
 	"context"
 	"fmt"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/threatkg/threatkg/graph/model"
 )
 

@@ -60,16 +60,13 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	if err != nil {
 		return err
 	}
-	opener := &loaders.Opener{UserAgent: userAgent(), KeepInMemory: keepInMemory}
+	opener := &loaders.Opener{UserAgent: userAgent()}
 	sources, err := opener.OpenAll(ctx, paths)
 	if err != nil {
 		return err
 	}
 	return ingest(ctx, opts, sources)
 }
-
-// keepInMemory is the Opener's memory policy (0: its default); tests lower it.
-var keepInMemory = 0
 
 // ingest writes validated sources (files, or a draft in memory) with one
 // client, and prints what changed.
