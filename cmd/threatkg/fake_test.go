@@ -123,6 +123,9 @@ func (f *fakeGraph) EntityNames(_ context.Context, label string) ([]graph.NamedE
 func (f *fakeGraph) LoadNaive(context.Context, []model.Document) (int, error) {
 	return 0, f.call("LoadNaive")
 }
+func (f *fakeGraph) LoadCeiling(context.Context, []model.Document) (int, error) {
+	return 0, f.call("LoadCeiling")
+}
 
 // fakeFactory hands f to every command; connectErr, when set, is what
 // asking for a client returns (e.g. a *graph.ConnectError).

@@ -54,10 +54,16 @@ type Load struct {
 	ReloadSeconds     float64 `json:"reload_seconds"`
 	PeakRSSBytes      int64   `json:"peak_rss_bytes"`
 	ReloadPeakRSS     int64   `json:"reload_peak_rss_bytes"`
-	NaiveElements     int     `json:"naive_elements"`
-	NaiveSeconds      float64 `json:"naive_seconds"`
-	NaiveElementsPerS float64 `json:"naive_elements_per_s"`
-	NaiveRatio        float64 `json:"naive_ratio"` // batched elements/s over naive elements/s
+	// The ceiling: the same nodes and relationships written by plain
+	// UNWIND batches on the same server and schema (graph.LoadCeiling).
+	CeilingElements     int64   `json:"ceiling_elements"`
+	CeilingSeconds      float64 `json:"ceiling_seconds"`
+	CeilingElementsPerS float64 `json:"ceiling_elements_per_s"`
+	CeilingRatio        float64 `json:"ceiling_ratio"` // threatkg's elements/s over the ceiling's
+	NaiveElements       int     `json:"naive_elements"`
+	NaiveSeconds        float64 `json:"naive_seconds"`
+	NaiveElementsPerS   float64 `json:"naive_elements_per_s"`
+	NaiveRatio          float64 `json:"naive_ratio"` // batched elements/s over naive elements/s
 }
 
 // Query is what one canned query measured.
@@ -80,6 +86,7 @@ type Client interface {
 	ServerInfo(ctx context.Context) (graph.ServerInfo, error)
 	Reset(ctx context.Context) (int64, error)
 	LoadNaive(ctx context.Context, docs []model.Document) (int, error)
+	LoadCeiling(ctx context.Context, docs []model.Document) (int, error)
 	Read(ctx context.Context, cypher string, params map[string]any, timeout ...time.Duration) (graph.Rows, error)
 }
 
@@ -144,6 +151,9 @@ func Run(ctx context.Context, c Client, opts Options) (Result, error) {
 	if err := naive(ctx, c, &r, opts, log); err != nil {
 		return r, err
 	}
+	if err := ceiling(ctx, c, &r, log); err != nil {
+		return r, err
+	}
 	if err := loads(ctx, c, &r, opts, log); err != nil {
 		return r, err
 	}
@@ -184,6 +194,40 @@ func naive(ctx context.Context, c Client, r *Result, opts Options, log func(stri
 	return nil
 }
 
+// ceiling measures what the server takes at most for this corpus: its
+// nodes and relationships written by plain UNWIND batches (parsing is not
+// timed), in an empty database.
+func ceiling(ctx context.Context, c Client, r *Result, log func(string, ...any)) error {
+	if _, err := c.Reset(ctx); err != nil {
+		return err
+	}
+	var took time.Duration
+	for _, f := range r.Corpus.Files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		res, err := loaders.ReadSTIX(f, data, model.Declared)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		if _, err := c.LoadCeiling(ctx, res.Documents); err != nil {
+			return err
+		}
+		took += time.Since(start)
+	}
+	counts, err := c.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	l := &r.Load
+	l.CeilingElements, l.CeilingSeconds = counts.Nodes+counts.Relationships, took.Seconds()
+	l.CeilingElementsPerS = float64(l.CeilingElements) / l.CeilingSeconds
+	log("ceiling (plain UNWIND): %d elements in %.1fs (%.0f/s)", l.CeilingElements, l.CeilingSeconds, l.CeilingElementsPerS)
+	return nil
+}
+
 // loads measures the corpus loaded twice, as users load it.
 func loads(ctx context.Context, c Client, r *Result, opts Options, log func(string, ...any)) error {
 	if _, err := c.Reset(ctx); err != nil {
@@ -211,6 +255,9 @@ func loads(ctx context.Context, c Client, r *Result, opts Options, log func(stri
 	l.RelationshipsPerS = float64(l.Relationships) / l.Seconds
 	l.ElementsPerS = float64(l.Nodes+l.Relationships) / l.Seconds
 	l.NaiveRatio = l.ElementsPerS / l.NaiveElementsPerS
+	if l.CeilingElementsPerS > 0 {
+		l.CeilingRatio = l.ElementsPerS / l.CeilingElementsPerS
+	}
 	return nil
 }
 

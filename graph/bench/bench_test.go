@@ -42,6 +42,7 @@ type fakeClient struct {
 	nodes       int64
 	resets      int
 	naiveDocs   int
+	ceilingDocs int
 	reads       map[string]int
 	timeoutName string
 }
@@ -58,6 +59,11 @@ func (f *fakeClient) Reset(context.Context) (int64, error) { f.resets++; f.nodes
 func (f *fakeClient) LoadNaive(_ context.Context, docs []model.Document) (int, error) {
 	f.naiveDocs = len(docs)
 	return 10 * len(docs), nil
+}
+func (f *fakeClient) LoadCeiling(_ context.Context, docs []model.Document) (int, error) {
+	f.ceilingDocs += len(docs)
+	f.nodes = 500
+	return len(docs), nil
 }
 func (f *fakeClient) Read(_ context.Context, cypher string, _ map[string]any, _ ...time.Duration) (graph.Rows, error) {
 	f.reads[cypher]++
@@ -97,8 +103,12 @@ func TestRunMeasuresEveryStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.resets != 2 || len(loads) != 2 || f.naiveDocs != 4 {
-		t.Errorf("resets %d (want 2), loads %d (want 2), naive sample %d (want 4)", f.resets, len(loads), f.naiveDocs)
+	if f.resets != 3 || len(loads) != 2 || f.naiveDocs != 4 || f.ceilingDocs < r.Corpus.Reports {
+		t.Errorf("resets %d (want 3), loads %d (want 2), naive sample %d (want 4), ceiling documents %d (want the corpus's %d reports and more)",
+			f.resets, len(loads), f.naiveDocs, f.ceilingDocs, r.Corpus.Reports)
+	}
+	if r.Load.CeilingElements != 1500 || r.Load.CeilingElementsPerS <= 0 || r.Load.CeilingRatio <= 0 {
+		t.Errorf("ceiling figures: %+v", r.Load)
 	}
 	if r.Load.Nodes != 1000 || r.Load.ElementsPerS != 1500 || r.Load.NaiveElementsPerS <= 0 || r.Load.PeakRSSBytes != 64<<20 {
 		t.Errorf("load figures: %+v", r.Load)

@@ -16,6 +16,9 @@ func (r Result) WriteTable(w io.Writer) error {
 		r.Size, r.Seed, l.Nodes, l.Relationships, r.Machine.CPUs, r.Machine.MemoryGiB, r.Machine.Neo4j, r.Machine.Edition)
 	records := [][]any{
 		{"first load", fmt.Sprintf("%.1f s", l.Seconds)},
+		{"elements/s", fmt.Sprintf("%.0f", l.ElementsPerS)},
+		{"ceiling (plain UNWIND)", fmt.Sprintf("%.0f elements/s", l.CeilingElementsPerS)},
+		{"threatkg / ceiling", fmt.Sprintf("%.2f", l.CeilingRatio)},
 		{"nodes/s", fmt.Sprintf("%.0f", l.NodesPerS)},
 		{"relationships/s", fmt.Sprintf("%.0f", l.RelationshipsPerS)},
 		{"re-load", fmt.Sprintf("%.1f s", l.ReloadSeconds)},
