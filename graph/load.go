@@ -210,7 +210,7 @@ func (c *Client) loadGroup(ctx context.Context, docs []model.Document, opts Load
 // documentDigest is the SHA-256 of everything a document says, in a stable
 // encoding (encoding/json sorts map keys).
 func documentDigest(d model.Document) string {
-	b, err := json.Marshal(d)
+	b, err := json.Marshal(model.Canonical(d))
 	if err != nil { // only plain values: cannot happen
 		panic(fmt.Sprintf("digest of %s: %v", d.Source.UID, err))
 	}

@@ -71,6 +71,32 @@ func (r mentionRow) value() any {
 	return v
 }
 
+// created is a row of a relationship this transaction creates (its
+// source is new): it carries only the properties that are set, as one
+// map, since on a new relationship an absent property and a null are the
+// same; most declared properties are null on most rows.
+type created struct{ row }
+
+func (c created) value() any {
+	v := c.row.value().(map[string]any)
+	props := map[string]any{}
+	for k, x := range v {
+		if x != nil && k != "src" && k != "uid" && k != "from" && k != "to" && k != "claim" {
+			props[k] = x
+		}
+	}
+	out := map[string]any{"props": props}
+	for _, k := range []string{"src", "uid", "from", "to", "claim"} {
+		if x, ok := v[k]; ok {
+			out[k] = x
+		}
+	}
+	if _, ok := v["from"]; ok { // a claim: its source is a property too
+		props["source"] = v["src"]
+	}
+	return out
+}
+
 type claimRow struct {
 	Src, Claim, From, To, Quote string
 	Date, Citations             any
@@ -289,19 +315,20 @@ func staleStatement(docs []model.Document, st writeState, t *touched) statement 
 // mentionStatements write MENTIONS: created for new sources, merged for
 // the others.
 func mentionStatements(docs []model.Document, st writeState) []statement {
-	var create, merge []mentionRow
+	var create []created
+	var merge []mentionRow
 	for _, d := range docs {
 		for _, e := range d.Entities {
 			r := mentionRow{Src: d.Source.UID, UID: e.UID, Values: mentionValues(e)}
 			if st.newSource[d.Source.UID] {
-				create = append(create, r)
+				create = append(create, created{r})
 			} else {
 				merge = append(merge, r)
 			}
 		}
 	}
 	return []statement{
-		{step: "mentions", what: "create mentions", cypher: mentionsCypher("CREATE"), rows: values(create)},
+		{step: "mentions", what: "create mentions", cypher: createMentionsCypher, rows: values(create)},
 		{step: "mentions", what: "merge mentions", cypher: mentionsCypher("MERGE"), rows: values(merge)},
 	}
 }
@@ -319,16 +346,17 @@ func claimStatements(docs []model.Document, st writeState) []statement {
 	for _, typ := range sortedKeys(byType) {
 		rows := byType[typ]
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].From < rows[j].From })
-		var create, merge []claimRow
+		var create []created
+		var merge []claimRow
 		for _, r := range rows {
 			if st.newSource[r.Src] {
-				create = append(create, r)
+				create = append(create, created{r})
 			} else {
 				merge = append(merge, r)
 			}
 		}
 		out = append(out,
-			statement{step: "claims", what: "create " + typ + " claims", cypher: claimsCypher("CREATE", typ), rows: values(create)},
+			statement{step: "claims", what: "create " + typ + " claims", cypher: createClaimsCypher(typ), rows: values(create)},
 			statement{step: "claims", what: "merge " + typ + " claims", cypher: claimsCypher("MERGE", typ), rows: values(merge)})
 	}
 	return out
@@ -391,8 +419,26 @@ SET n += row.props
 RETURN row.uid`, qEntity, qKey, quoteName(label))
 }
 
-// mentionsCypher writes MENTIONS rows; verb is CREATE (a source new in this
-// transaction) or MERGE.
+// createMentionsCypher writes the MENTIONS of sources new in this
+// transaction, with the properties each row sets (created).
+var createMentionsCypher = cypher(`UNWIND $rows AS row
+MATCH (r:{{Report}} {uid: row.src})
+MATCH (n:{{Entity}} {uid: row.uid})
+CREATE (r)-[m:{{MENTIONS}}]->(n)
+SET m = row.props`)
+
+// createClaimsCypher writes the claims of one type of sources new in this
+// transaction, with the properties each row sets (created).
+func createClaimsCypher(typ string) string {
+	return fmt.Sprintf(cypher(`UNWIND $rows AS row
+MATCH (a:{{Entity}} {uid: row.from})
+MATCH (b:{{Entity}} {uid: row.to})
+CREATE (a)-[r:%s {claim: row.claim}]->(b)
+SET r += row.props`), quoteName(typ))
+}
+
+// mentionsCypher writes MENTIONS rows, every property (a null removes
+// it); verb is CREATE or MERGE (a source loaded before).
 func mentionsCypher(verb string) string {
 	var sets []string
 	for _, p := range mentionProperties() {

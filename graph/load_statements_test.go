@@ -154,3 +154,23 @@ func TestCypherPlaceholders(t *testing.T) {
 	}()
 	cypher("MATCH (:{{Reprot}})")
 }
+
+// TestDigestIgnoresEmptyVersusNil: a document digests alike whether its
+// empty lists and maps are nil or empty (a spool read back makes them nil),
+// and differently when it says something else.
+func TestDigestIgnoresEmptyVersusNil(t *testing.T) {
+	a := twoSources()[1]
+	b := a
+	b.Entities = append([]model.Entity{}, a.Entities...)
+	b.Entities[1].Aliases, b.Entities[1].Properties = []string{}, map[string]any{}
+	b.Claims = append([]model.Claim{}, a.Claims...)
+	b.Claims[1].Citations = []string{}
+	b.Source.Skipped = []string{}
+	if documentDigest(a) != documentDigest(b) {
+		t.Error("empty and nil lists digest differently")
+	}
+	b.Entities[1].Aliases = []string{"Korplug"}
+	if documentDigest(a) == documentDigest(b) {
+		t.Error("a new alias does not change the digest")
+	}
+}

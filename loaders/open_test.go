@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -26,10 +27,10 @@ func copyTo(t *testing.T, dir, name string, data []byte) string {
 	return p
 }
 
-// TestLargeInputsAreReadAgainAndChecked: beyond KeepInMemory, sources are
-// validated, dropped, and read again to load; a file that changed in
-// between is refused, not loaded.
-func TestLargeInputsAreReadAgainAndChecked(t *testing.T) {
+// TestLargeInputsAreSpooled: beyond KeepInMemory, sources are validated
+// and spooled; Documents reads back exactly what was validated (even if
+// the file changes in between), and Release removes the spool.
+func TestLargeInputsAreSpooled(t *testing.T) {
 	data, err := os.ReadFile(menupass)
 	if err != nil {
 		t.Fatal(err)
@@ -48,18 +49,54 @@ func TestLargeInputsAreReadAgainAndChecked(t *testing.T) {
 		if sources[0].Kept() != tc.kept || sources[0].Rows == 0 || len(sources[0].Labels) == 0 {
 			t.Fatalf("keep %d: kept %v (want %v), rows %d", tc.keep, sources[0].Kept(), tc.kept, sources[0].Rows)
 		}
+		Release(sources)
 	}
-	o := &Opener{KeepInMemory: -1}
-	sources, _ := o.OpenAll(ctx, []string{path})
+	kept, err := (&Opener{}).Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources, err := (&Opener{KeepInMemory: -1}).OpenAll(ctx, []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spool := sources[0].spool
+	if _, err := os.Stat(spool); err != nil {
+		t.Fatalf("no spool file: %v", err)
+	}
+	copyTo(t, filepath.Dir(path), "menupass.json", []byte("{}")) // changed after validation
 	docs, err := sources[0].Documents(ctx)
-	if err != nil || len(docs) == 0 {
-		t.Fatalf("read again: %d documents, %v", len(docs), err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	copyTo(t, filepath.Dir(path), "menupass.json", append(data, ' ')) // changed after validation
-	_, err = sources[0].Documents(ctx)
+	if len(docs) != len(kept.docs) {
+		t.Fatalf("%d documents read back, %d validated", len(docs), len(kept.docs))
+	}
+	for i := range docs {
+		if !reflect.DeepEqual(model.Canonical(docs[i]), model.Canonical(kept.docs[i])) {
+			t.Errorf("document %d read back differs from the validated one", i)
+		}
+	}
+	Release(sources)
+	if _, err := os.Stat(spool); !os.IsNotExist(err) {
+		t.Errorf("the spool file is still there: %v", err)
+	}
+}
+
+// TestSpoolFailsCleanly: an invalid file among large ones releases the
+// spools already written and reports the problem.
+func TestSpoolFailsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := os.ReadFile(menupass)
+	good := copyTo(t, dir, "a.json", data)
+	bad := copyTo(t, dir, "b.json", []byte(`{"type": "bundle", "id": "bundle--x", "objects": [{"type": "tool"}]}`))
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "threatkg-spool-*"))
+	_, err := (&Opener{KeepInMemory: -1}).OpenAll(context.Background(), []string{good, bad})
 	var ie *InputError
-	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "changed while threatkg was loading it") {
-		t.Fatalf("changed file: %v, want an input error", err)
+	if !errors.As(err, &ie) {
+		t.Fatalf("got %v, want an input error", err)
+	}
+	if after, _ := filepath.Glob(filepath.Join(os.TempDir(), "threatkg-spool-*")); len(after) != len(before) {
+		t.Errorf("spool files left behind: %v", after)
 	}
 }
 

@@ -21,6 +21,7 @@ type loadOptions struct {
 	format    string
 	timings   bool
 	recursive bool
+	keep      int // loaders.Opener.KeepInMemory (0: its default); tests spool everything
 }
 
 // newLoadCmd binds the command's flags to its options; runF runs it (nil:
@@ -60,7 +61,7 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	if err != nil {
 		return err
 	}
-	opener := &loaders.Opener{UserAgent: userAgent()}
+	opener := &loaders.Opener{UserAgent: userAgent(), KeepInMemory: opts.keep}
 	sources, err := opener.OpenAll(ctx, paths)
 	if err != nil {
 		return err
@@ -71,6 +72,7 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 // ingest writes validated sources (files, or a draft in memory) with one
 // client, and prints what changed.
 func ingest(ctx context.Context, opts *loadOptions, sources []loaders.Source) error {
+	defer loaders.Release(sources)
 	client, err := clientOf(ctx, opts.global, opts.global.clients.loader)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -410,5 +411,30 @@ func TestRunBenchRefusesData(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(f.calls, ";"), "Reset") {
 		t.Error("bench wiped a database with data")
+	}
+}
+
+// TestRunLoadLeavesNoSpool: large inputs are spooled, and the spools are
+// removed whether the load succeeds or the graph cannot be reached.
+func TestRunLoadLeavesNoSpool(t *testing.T) {
+	spools := func() int {
+		m, _ := filepath.Glob(filepath.Join(os.TempDir(), "threatkg-spool-*"))
+		return len(m)
+	}
+	before := spools()
+	for _, down := range []error{nil, errFakeDown} {
+		f := &fakeGraph{}
+		var out, errOut strings.Builder
+		g := &globalOptions{io: ioStreams{Out: &out, ErrOut: &errOut}, getenv: func(k string) string { return noServerEnv[k] }, clients: fakeFactory(f, down)}
+		err := runLoad(context.Background(), &loadOptions{global: g, paths: []string{menupassBundle}, batchSize: 10, txRows: 10, format: formatTable, keep: -1})
+		if (err == nil) != (down == nil) {
+			t.Fatalf("down %v: %v\n%s", down, err, errOut.String())
+		}
+		if down == nil && len(f.loaded) == 0 {
+			t.Error("nothing loaded from the spool")
+		}
+		if n := spools(); n != before {
+			t.Errorf("%d spool files left (down: %v)", n-before, down)
+		}
 	}
 }

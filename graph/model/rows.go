@@ -28,6 +28,49 @@ func Sizes(docs []Document) (entities, claims int) {
 	return entities, claims
 }
 
+// Canonical is the document with every empty list and map made nil, so
+// that two documents that say the same thing are equal (and digest alike)
+// whichever their producer, or a spool, made of "none".
+func Canonical(d Document) Document {
+	d.Source.Skipped = nilIfEmpty(d.Source.Skipped)
+	if len(d.External) == 0 {
+		d.External = nil
+	}
+	ents := make([]Entity, len(d.Entities))
+	for i, e := range d.Entities {
+		e.Aliases, e.Properties = nilIfEmpty(e.Aliases), canonicalProperties(e.Properties)
+		ents[i] = e
+	}
+	claims := make([]Claim, len(d.Claims))
+	for i, c := range d.Claims {
+		c.Citations, c.Properties = nilIfEmpty(c.Citations), canonicalProperties(c.Properties)
+		claims[i] = c
+	}
+	d.Entities, d.Claims = nilIfEmpty(ents), nilIfEmpty(claims)
+	return d
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func canonicalProperties(p map[string]any) map[string]any {
+	if len(p) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(p))
+	for k, v := range p {
+		if l, ok := v.([]string); ok && len(l) == 0 {
+			v = []string(nil)
+		}
+		out[k] = v
+	}
+	return out
+}
+
 // Source describes the document itself; it becomes a Report node.
 type Source struct {
 	UID        string
