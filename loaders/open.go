@@ -32,9 +32,9 @@ type Opener struct {
 	HTTP         *http.Client // nil: http.DefaultClient
 }
 
-// Source is one validated input: its documents (nil when they are read
-// again at load time, see Documents), what it contains, and the references
-// its claims make to entities it does not contain.
+// Source is one validated input: its documents (nil when they are spooled,
+// see Documents), what it contains, and the references its claims make to
+// entities it does not contain.
 type Source struct {
 	Name       string
 	docs       []model.Document
@@ -57,7 +57,8 @@ func init() {
 	gob.Register(map[string]any{})
 }
 
-// spoolDocs writes the documents to a temporary gob file and drops them.
+// spoolDocs writes the documents to a temporary gob file (mode 0600: the
+// sources may be confidential) and drops them.
 func (s *Source) spoolDocs() error {
 	f, err := os.CreateTemp("", "threatkg-spool-*.gob")
 	if err != nil {
