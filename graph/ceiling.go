@@ -23,12 +23,7 @@ const CeilingBatch = 10000
 // resolution. It writes into an empty database and returns the number of
 // elements (nodes and relationships) written.
 func (c *Client) LoadCeiling(ctx context.Context, docs []model.Document) (int, error) {
-	for _, d := range docs {
-		if err := model.Declared.CheckDocument(d); err != nil {
-			return 0, err
-		}
-	}
-	if err := c.ensureSchema(ctx); err != nil {
+	if err := c.checkAndPrepare(ctx, docs); err != nil {
 		return 0, err
 	}
 	session := c.session(ctx, writeAccess)
@@ -94,4 +89,16 @@ CREATE (a)-[r:%s]->(b)
 SET r.claim = row.claim, r.source = row.source, r.quote = row.quote`, from, qKey, qEntity, qKey, quoteName(typ))})
 	}
 	return out
+}
+
+// checkAndPrepare checks documents against the model (labels and types
+// reach Cypher only from it) and applies the schema, before the baseline
+// writers write.
+func (c *Client) checkAndPrepare(ctx context.Context, docs []model.Document) error {
+	for _, d := range docs {
+		if err := model.Declared.CheckDocument(d); err != nil {
+			return err
+		}
+	}
+	return c.ensureSchema(ctx)
 }

@@ -17,12 +17,7 @@ import (
 // elements (nodes and relationships) it wrote. It does not replace stale
 // claims, recompute entities or resolve: it writes new sources only.
 func (c *Client) LoadNaive(ctx context.Context, docs []model.Document) (int, error) {
-	for _, d := range docs {
-		if err := model.Declared.CheckDocument(d); err != nil {
-			return 0, err
-		}
-	}
-	if err := c.ensureSchema(ctx); err != nil {
+	if err := c.checkAndPrepare(ctx, docs); err != nil {
 		return 0, err
 	}
 	session := c.session(ctx, writeAccess)
