@@ -20,8 +20,9 @@ const CeilingBatch = 10000
 // with their name, aliases and description; MATCH, MATCH, CREATE
 // relationships with their claim, source and quote. Nothing else: no
 // replacement of what a source said before, no derived properties, no
-// resolution. It writes into an empty database and returns the number of
-// elements (nodes and relationships) written.
+// resolution. It writes into an empty database and returns the rows it
+// wrote (a node merged again, such as a hub in a later file, counts again;
+// the bench counts the graph instead).
 func (c *Client) LoadCeiling(ctx context.Context, docs []model.Document) (int, error) {
 	if err := c.checkAndPrepare(ctx, docs); err != nil {
 		return 0, err
