@@ -8,9 +8,7 @@ import (
 
 // recogniseActorPatterns finds actors by the text's own cues: threat-label lists, "known as", gangs, hacking groups.
 func (x *extractor) recogniseActorPatterns(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	// Threat actors named in a list of labels: one actor, the first name
 	// its name, the others its aliases.
 	if hasAny(sent, `“`, `"`) && hasAny(sent, "track", "label", "known as", "dubbed", "called", "a.k.a", "aka", "named") {
@@ -30,7 +28,7 @@ func (x *extractor) recogniseActorPatterns(i int) {
 				if name == "" || !startsUpperOrDigit(name) || !looksLikeLabel(name) {
 					continue
 				}
-				names = append(names, at(m[2]+it[2], m[2]+it[2]+len(name)))
+				names = append(names, s.at(m[2]+it[2], m[2]+it[2]+len(name)))
 			}
 			if len(names) == 0 {
 				continue
@@ -39,7 +37,7 @@ func (x *extractor) recogniseActorPatterns(i int) {
 			if reQuotedCamp.MatchString("“" + first + "”") {
 				continue
 			}
-			e := x.actorEntity(first, at(m[0], m[1]), ruleActorList, 0.85)
+			e := x.actorEntity(first, s.at(m[0], m[1]), ruleActorList, 0.85)
 			for _, n := range names {
 				x.mention(i, n, e)
 				e.addAlias(x.text[n.start:n.end])
@@ -52,18 +50,18 @@ func (x *extractor) recogniseActorPatterns(i int) {
 			if !looksLikeLabel(name) || x.stateOf[name] != nil || x.orgOf[name] != nil {
 				continue
 			}
-			e := x.actorEntity(name, at(m[0], m[1]), ruleActorList, 0.75)
-			x.mention(i, at(m[2], m[3]), e)
+			e := x.actorEntity(name, s.at(m[0], m[1]), ruleActorList, 0.75)
+			x.mention(i, s.at(m[2], m[3]), e)
 		}
 	}
 	if hasAny(sent, " gang", " group", " crew", " collective", " outfit") {
 		for _, m := range reGangName.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
-			if x.stateOf[name] != nil || x.orgOf[name] != nil || notNameWords[name] || x.overlaps(i, at(m[2], m[3])) {
+			if x.stateOf[name] != nil || x.orgOf[name] != nil || notNameWords[name] || x.overlaps(i, s.at(m[2], m[3])) {
 				continue
 			}
-			e := x.actorEntity(name, at(m[2], m[1]), ruleActorGang, 0.7)
-			x.mention(i, at(m[2], m[3]), e)
+			e := x.actorEntity(name, s.at(m[2], m[1]), ruleActorGang, 0.7)
+			x.mention(i, s.at(m[2], m[3]), e)
 		}
 	}
 	if hasAny(sent, "group", "actor", "outfit", "crew") {
@@ -77,11 +75,11 @@ func (x *extractor) recogniseActorPatterns(i int) {
 			if short != "" && len(short) < len(name) {
 				canonical = short
 			}
-			e := x.actorEntity(canonical, at(m[0], m[1]), ruleActorGroup, 0.85)
-			x.mention(i, at(m[2], m[3]), e)
+			e := x.actorEntity(canonical, s.at(m[0], m[1]), ruleActorGroup, 0.85)
+			x.mention(i, s.at(m[2], m[3]), e)
 			e.addAlias(name)
 			if short != "" {
-				x.mention(i, at(m[4], m[5]), e)
+				x.mention(i, s.at(m[4], m[5]), e)
 				e.addAlias(short)
 			}
 		}
@@ -121,27 +119,25 @@ func looksLikeLabel(s string) bool {
 }
 
 func (x *extractor) recogniseShapes(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	if hasAny(sent, "CVE-") {
 		for _, m := range reCVE.FindAllStringIndex(sent, -1) {
 			id := sent[m[0]:m[1]]
-			e := x.entity(labelVuln, id, at(m[0], m[1]), ruleCVE, 0.95)
+			e := x.entity(labelVuln, id, s.at(m[0], m[1]), ruleCVE, 0.95)
 			e.props["external_id"] = id
-			x.mention(i, at(m[0], m[1]), e)
+			x.mention(i, s.at(m[0], m[1]), e)
 		}
 	}
 	if hasAny(sent, "T1") {
 		for _, m := range reTechniqueID.FindAllStringIndex(sent, -1) {
 			id := sent[m[0]:m[1]]
 			name := x.cat.techByID[id]
-			if name == "" || x.overlaps(i, at(m[0], m[1])) {
+			if name == "" || x.overlaps(i, s.at(m[0], m[1])) {
 				continue
 			}
-			e := x.entity(labelTechnique, name, at(m[0], m[1]), ruleTechniqueID, 0.9)
+			e := x.entity(labelTechnique, name, s.at(m[0], m[1]), ruleTechniqueID, 0.9)
 			e.props["external_id"] = id
-			x.mention(i, at(m[0], m[1]), e)
+			x.mention(i, s.at(m[0], m[1]), e)
 		}
 	}
 	var schemes [][]int
@@ -152,7 +148,7 @@ func (x *extractor) recogniseShapes(i int) {
 		schemes = append(schemes, reActorFamily.FindAllStringIndex(sent, -1)...)
 	}
 	for _, m := range schemes {
-		sp := at(m[0], m[1])
+		sp := s.at(m[0], m[1])
 		if x.overlaps(i, sp) {
 			continue
 		}

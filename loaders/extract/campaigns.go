@@ -9,20 +9,18 @@ import (
 
 // recogniseCampaigns finds named campaigns and operations, and agreements.
 func (x *extractor) recogniseCampaigns(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	// Campaigns with a name of their own.
 	if hasAny(sent, campaignWords...) {
 		for _, m := range reQuotedCamp.FindAllStringSubmatchIndex(sent, -1) {
-			e := x.entity(labelCampaign, sent[m[2]:m[3]], at(m[0], m[1]), ruleCampaignQuote, 0.75)
-			x.mention(i, at(m[2], m[3]), e)
+			e := x.entity(labelCampaign, sent[m[2]:m[3]], s.at(m[0], m[1]), ruleCampaignQuote, 0.75)
+			x.mention(i, s.at(m[2], m[3]), e)
 		}
 	}
 	if hasAny(sent, "Operation ") {
 		for _, m := range reOperation.FindAllStringIndex(sent, -1) {
-			e := x.entity(labelCampaign, sent[m[0]:m[1]], at(m[0], m[1]), ruleCampaignQuote, 0.6)
-			x.mention(i, at(m[0], m[1]), e)
+			e := x.entity(labelCampaign, sent[m[0]:m[1]], s.at(m[0], m[1]), ruleCampaignQuote, 0.6)
+			x.mention(i, s.at(m[0], m[1]), e)
 		}
 	}
 
@@ -34,8 +32,8 @@ func (x *extractor) recogniseCampaigns(i int) {
 			if !strings.ContainsAny(name[:1], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") || strings.Count(name, " ") == 0 {
 				continue
 			}
-			e := x.agreementEntity(name, at(m[0], m[1]))
-			x.mention(i, at(m[0], m[0]+len(name)+strings.Index(sent[m[0]:m[1]], name)), e)
+			e := x.agreementEntity(name, s.at(m[0], m[1]))
+			x.mention(i, s.at(m[0], m[0]+len(name)+strings.Index(sent[m[0]:m[1]], name)), e)
 		}
 	}
 }

@@ -270,8 +270,7 @@ func (x *extractor) catalogueHits(i int) []catHit { return x.hitsAt[i] }
 // findCatalogueHits finds the catalogue's names in sentence i: as written,
 // then in any case, leftmost-longest.
 func (x *extractor) findCatalogueHits(i int) []catHit {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	var hits []catHit
 	for _, m := range x.cat.exactD.FindAllStringSubmatchIndex(sent, -1) {
 		n := sent[m[0]:m[1]]

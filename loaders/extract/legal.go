@@ -10,8 +10,7 @@ import (
 
 // legalHits finds the cues of legal actions in sentence i.
 func (x *extractor) legalHits(i int) []legalHit {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	type found = legalHit
 	var hits []found
 	for _, m := range findAllSubmatchIf(reAgainst, sent, "harge", "HARGE", "ndictment", "NDICTMENT", "omplaint", "anction", "ANCTION") {

@@ -10,35 +10,31 @@ import (
 
 // recogniseKnownOrgs finds the organisations of orgs.tsv.
 func (x *extractor) recogniseKnownOrgs(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	// Organisations the gazetteer knows.
 	for _, m := range x.orgRE.FindAllStringSubmatchIndex(sent, -1) {
 		o := x.orgOf[sent[m[2]:m[3]]]
-		e := x.entity(labelOrg, o.name, at(m[2], m[3]), ruleOrgKnown, 0.9)
+		e := x.entity(labelOrg, o.name, s.at(m[2], m[3]), ruleOrgKnown, 0.9)
 		e.kind, e.parent = o.kind, o.parent
-		x.mention(i, at(m[2], m[3]), e)
+		x.mention(i, s.at(m[2], m[3]), e)
 	}
 }
 
 // recogniseOrgAppositions: "X, a front company", "a front company, X".
 func (x *extractor) recogniseOrgAppositions(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	// Organisations by head word or apposition ("X, a front company").
 	if hasAny(sent, ", a ", ", an ") {
 		for _, m := range reApposOrg.FindAllStringSubmatchIndex(sent, -1) {
-			if e := x.orgCandidate(i, at(m[2], m[3]), ruleOrgApposition, 0.7); e != nil && e.rule == ruleOrgApposition {
-				e.evidence = at(m[2], m[1])
+			if e := x.orgCandidate(i, s.at(m[2], m[3]), ruleOrgApposition, 0.7); e != nil && e.rule == ruleOrgApposition {
+				e.evidence = s.at(m[2], m[1])
 			}
 		}
 	}
 	if hasAny(sent, "company, ", "firm, ", "contractor, ", "business, ") {
 		for _, m := range reApposOrgAfter.FindAllStringSubmatchIndex(sent, -1) {
-			if e := x.orgCandidate(i, at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
-				e.evidence = at(m[0], m[3])
+			if e := x.orgCandidate(i, s.at(m[2], m[3]), ruleOrgApposition, 0.65); e != nil && e.rule == ruleOrgApposition {
+				e.evidence = s.at(m[0], m[3])
 			}
 		}
 	}
@@ -46,27 +42,25 @@ func (x *extractor) recogniseOrgAppositions(i int) {
 
 // recogniseOrgPatterns finds unnamed victims and organisations by head word.
 func (x *extractor) recogniseOrgPatterns(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	if hasAny(sent, " of a", "ictim") {
 		for _, m := range reUnnamedVictim.FindAllStringSubmatchIndex(sent, -1) {
 			name := sent[m[2]:m[3]]
 			name = strings.ToUpper(name[:1]) + name[1:]
-			e := x.entity(labelOrg, name, at(m[2], m[3]), ruleOrgUnnamed, 0.5)
+			e := x.entity(labelOrg, name, s.at(m[2], m[3]), ruleOrgUnnamed, 0.5)
 			e.kind = "victim"
-			x.mention(i, at(m[2], m[3]), e)
+			x.mention(i, s.at(m[2], m[3]), e)
 		}
 	}
 	// "the FSB's Center 16", "Military Unit 26165": units known by number
 	if strings.ContainsAny(sent, "0123456789") && hasAny(sent, "Center ", "Centre ", "Unit ", "Directorate ", "Bureau ", "Division ") {
 		for _, m := range reNumberedUnit.FindAllStringIndex(sent, -1) {
-			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
+			x.orgCandidate(i, s.at(m[0], m[1]), ruleOrgPattern, 0.7)
 		}
 	}
 	for _, found := range x.pre[i].orgHead {
 		for _, m := range found {
-			x.orgCandidate(i, at(m[0], m[1]), ruleOrgPattern, 0.7)
+			x.orgCandidate(i, s.at(m[0], m[1]), ruleOrgPattern, 0.7)
 		}
 	}
 }
@@ -244,8 +238,7 @@ func (x *extractor) acronyms(i int) {
 }
 
 func (x *extractor) recogniseOrgCues(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	for _, found := range x.pre[i].orgCues {
 		for _, m := range found {
 			name := sent[m[2]:m[3]]

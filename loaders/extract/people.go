@@ -8,9 +8,7 @@ import (
 
 // recognisePeople finds people by titles, roles, ages, speech and lists.
 func (x *extractor) recognisePeople(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
-	at := func(a, b int) span { return span{s.start + a, s.start + b} }
+	s, sent := x.sentence(i)
 	// People: a title then a name; "ORG TITLE NAME" keeps ORG for WORKS_FOR.
 	{
 		for _, m := range x.pre[i].title {
@@ -18,21 +16,21 @@ func (x *extractor) recognisePeople(i int) {
 			if !x.plausibleName(name) {
 				continue
 			}
-			e := x.personEntity(name, at(m[0], m[3]), rulePersonTitle, 0.9)
+			e := x.personEntity(name, s.at(m[0], m[3]), rulePersonTitle, 0.9)
 			role := strings.TrimSpace(sent[m[0]:m[2]])
 			if !strings.HasSuffix(role, ".") {
 				e.addRole(singularTitle(role))
 			}
-			x.mention(i, at(m[2], m[3]), e)
+			x.mention(i, s.at(m[2], m[3]), e)
 			// "Assistant U.S. Attorneys A and B": B holds the same post
 			if n := reAndName.FindStringSubmatchIndex(sent[m[3]:]); n != nil {
 				name2 := sent[m[3]+n[2] : m[3]+n[3]]
-				if x.plausibleName(name2) && !x.overlaps(i, at(m[3]+n[2], m[3]+n[3])) {
-					p2 := x.personEntity(name2, at(m[0], m[3]+n[3]), rulePersonTitle, 0.8)
+				if x.plausibleName(name2) && !x.overlaps(i, s.at(m[3]+n[2], m[3]+n[3])) {
+					p2 := x.personEntity(name2, s.at(m[0], m[3]+n[3]), rulePersonTitle, 0.8)
 					if !strings.HasSuffix(role, ".") {
 						p2.addRole(singularTitle(role))
 					}
-					x.mention(i, at(m[3]+n[2], m[3]+n[3]), p2)
+					x.mention(i, s.at(m[3]+n[2], m[3]+n[3]), p2)
 				}
 			}
 		}
@@ -40,7 +38,7 @@ func (x *extractor) recognisePeople(i int) {
 	if hasAny(sent, "members of", "member of", "collaborated with", "worked with", "conspired with", "associated with") {
 		for _, m := range reSubjectNames.FindAllStringSubmatchIndex(sent, -1) {
 			for _, n := range reNameInList.FindAllStringIndex(sent[m[2]:m[3]], -1) {
-				sp := at(m[2]+n[0], m[2]+n[1])
+				sp := s.at(m[2]+n[0], m[2]+n[1])
 				name := x.text[sp.start:sp.end]
 				if x.overlaps(i, sp) || !x.plausibleName(name) {
 					continue
@@ -56,8 +54,8 @@ func (x *extractor) recognisePeople(i int) {
 			if !x.plausibleName(name) {
 				continue
 			}
-			e := x.personEntity(name, at(m[2], m[5]), rulePersonAge, 0.85)
-			x.mention(i, at(m[2], m[3]), e)
+			e := x.personEntity(name, s.at(m[2], m[5]), rulePersonAge, 0.85)
+			x.mention(i, s.at(m[2], m[3]), e)
 			x.originalScript(e, s.start+m[3])
 		}
 	}
@@ -67,9 +65,9 @@ func (x *extractor) recognisePeople(i int) {
 			if !x.plausibleName(name) {
 				continue
 			}
-			if x.overlaps(i, at(m[2], m[3])) {
+			if x.overlaps(i, s.at(m[2], m[3])) {
 				if re == reNameRole {
-					if p := x.mentionAt(i, at(m[2], m[3])); p != nil && p.label == labelPerson {
+					if p := x.mentionAt(i, s.at(m[2], m[3])); p != nil && p.label == labelPerson {
 						p.addRole(sent[m[4]:m[5]])
 					}
 				}
@@ -79,11 +77,11 @@ func (x *extractor) recognisePeople(i int) {
 			if re == reNameRole || re == reRoleComma {
 				rule = rulePersonAppos
 			}
-			e := x.personEntity(name, at(m[0], m[1]), rule, 0.75)
+			e := x.personEntity(name, s.at(m[0], m[1]), rule, 0.75)
 			if re == reNameRole {
 				e.addRole(sent[m[4]:m[5]])
 			}
-			x.mention(i, at(m[2], m[3]), e)
+			x.mention(i, s.at(m[2], m[3]), e)
 		}
 	}
 }

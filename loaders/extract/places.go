@@ -9,8 +9,7 @@ import (
 
 // recogniseLearntStates learns the states a text introduces ("the Republic of Karvonia").
 func (x *extractor) recogniseLearntStates(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	_, sent := x.sentence(i)
 	// States the text introduces ("the Republic of Karvonia").
 	if hasAny(sent, "Republic of", "Kingdom of", "Federation of", "State of", "Government of", "Emirate of", "Principality of") {
 		for _, m := range reStateLearnt.FindAllStringSubmatchIndex(sent, -1) {
@@ -57,8 +56,7 @@ func (x *extractor) learnState(name string) {
 // authorities", "between the U.S. and China"). A demonym alone ("Chinese
 // hackers") names no entity.
 func (x *extractor) recogniseStates(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	type hit struct {
 		span
 		st            *state
@@ -199,8 +197,7 @@ func (x *extractor) recogniseStates(i int) {
 // recogniseRegions finds the world's regions ("the Middle East",
 // "Southeast Asia") as places.
 func (x *extractor) recogniseRegions(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	for _, m := range regionDict().FindAllStringSubmatchIndex(sent, -1) {
 		sp := span{s.start + m[0], s.start + m[1]}
 		if x.overlaps(i, sp) {

@@ -544,8 +544,7 @@ func (x *extractor) shortForms(i int) {
 	if len(x.shortOf) == 0 {
 		return
 	}
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	for _, m := range x.shortRE.FindAllStringSubmatchIndex(sent, -1) {
 		f := sent[m[2]:m[3]]
 		e := x.shortOf[f]

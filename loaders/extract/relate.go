@@ -292,8 +292,7 @@ func ents(ms []mention) []*entity {
 // next to "said", or the people who "released a statement"; "he added"
 // and "the statement added" continue the previous speaker.
 func (x *extractor) findSpeakers(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	var found []*entity
 	for _, loc := range findAllIf(reSaid, sent, "said", "says", "added", "saying", "stated", "told", "wrote") {
 		pos := s.start + loc[0]

@@ -7,8 +7,7 @@ import (
 )
 
 func (x *extractor) recogniseSectors(i int) {
-	s := x.sents[i]
-	sent := x.text[s.start:s.end]
+	s, sent := x.sentence(i)
 	lower := asciiLower(sent)
 	hits := x.pre[i].sectors
 	for k := 0; k < len(hits); {

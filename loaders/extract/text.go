@@ -15,6 +15,15 @@ type sentence struct {
 	para int
 }
 
+// at is the span of bytes a to b of the sentence, in the text.
+func (s sentence) at(a, b int) span { return span{s.start + a, s.start + b} }
+
+// sentence is sentence i and its text.
+func (x *extractor) sentence(i int) (sentence, string) {
+	s := x.sents[i]
+	return s, x.text[s.start:s.end]
+}
+
 // maxSentence bounds a sentence's length: text without punctuation must not
 // make one sentence of megabytes (every rule works per sentence, so this
 // bounds the work per rule).
