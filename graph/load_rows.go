@@ -114,24 +114,21 @@ func newClaimRow(cl model.Claim, src string) claimRow {
 // the first source that gives one; aliases are the union of all names and
 // aliases but the name.
 var recomputeEntitiesCypher = func() string {
-	sets := []string{
-		"n.name = ms[0].name",
-		"n.aliases = [a IN aliases WHERE a <> ms[0].name]",
-		"n.keys = keys",
-		"n.description = head([m IN ms WHERE m.description IS NOT NULL | m.description])",
-	}
-	for _, p := range model.Declared.EntityProperties() {
-		q := quoteName(p.Name)
-		sets = append(sets, fmt.Sprintf("n.%s = head([m IN ms WHERE m.%s IS NOT NULL | m.%s])", q, q, q))
-	}
+	sets := []string{"n.name = ms[0].name", "n.aliases = [a IN aliases WHERE a <> ms[0].name]", "n.keys = keys"}
 	subsumed := []string{
 		"m.name = n.name",
 		"all(a IN m.aliases WHERE a = n.name OR a IN coalesce(n.aliases, []))",
 		"all(k IN m.keys WHERE k IN coalesce(n.keys, []))",
-		"(m.description IS NULL OR m.description = n.description)",
 	}
+	// The description and the declared properties: the first source's that
+	// gives one; a mention is subsumed when it gives none or the same.
+	props := []string{"description"}
 	for _, p := range model.Declared.EntityProperties() {
-		q := quoteName(p.Name)
+		props = append(props, p.Name)
+	}
+	for _, name := range props {
+		q := quoteName(name)
+		sets = append(sets, fmt.Sprintf("n.%s = head([m IN ms WHERE m.%s IS NOT NULL | m.%s])", q, q, q))
 		subsumed = append(subsumed, fmt.Sprintf("(m.%s IS NULL OR m.%s = n.%s)", q, q, q))
 	}
 	return fmt.Sprintf(`UNWIND $rows AS row

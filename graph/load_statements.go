@@ -78,21 +78,25 @@ func (r mentionRow) value() any {
 type created struct{ row }
 
 func (c created) value() any {
-	v := c.row.value().(map[string]any)
-	props := map[string]any{}
-	for k, x := range v {
-		if x != nil && k != "src" && k != "uid" && k != "from" && k != "to" && k != "claim" {
-			props[k] = x
-		}
+	switch r := c.row.(type) {
+	case mentionRow:
+		return map[string]any{"src": r.Src, "uid": r.UID, "props": setOnly(r.Values, nil)}
+	case claimRow:
+		props := setOnly(r.Props, map[string]any{"source": r.Src, "quote": r.Quote, "date": r.Date, "citations": r.Citations})
+		return map[string]any{"src": r.Src, "from": r.From, "to": r.To, "claim": r.Claim, "props": props}
 	}
-	out := map[string]any{"props": props}
-	for _, k := range []string{"src", "uid", "from", "to", "claim"} {
-		if x, ok := v[k]; ok {
-			out[k] = x
+	panic(fmt.Sprintf("created: a %T row", c.row))
+}
+
+// setOnly is the values of the maps that are not null, in one new map.
+func setOnly(maps ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range maps {
+		for k, v := range m {
+			if v != nil {
+				out[k] = v
+			}
 		}
-	}
-	if _, ok := v["from"]; ok { // a claim: its source is a property too
-		props["source"] = v["src"]
 	}
 	return out
 }

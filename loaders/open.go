@@ -113,6 +113,9 @@ func (s *Source) count() {
 // since), with its resolved references.
 func (s *Source) Documents(ctx context.Context) ([]model.Document, error) {
 	docs := s.docs
+	if docs == nil && s.spool == "" && s.Rows > 0 {
+		return nil, fmt.Errorf("read back %s: its spool was released before it was loaded", s.Name)
+	}
 	if docs == nil && s.spool != "" {
 		f, err := os.Open(s.spool)
 		if err != nil {

@@ -80,6 +80,9 @@ func TestLargeInputsAreSpooled(t *testing.T) {
 	if _, err := os.Stat(spool); !os.IsNotExist(err) {
 		t.Errorf("the spool file is still there: %v", err)
 	}
+	if _, err := sources[0].Documents(ctx); err == nil {
+		t.Error("documents of a released spool read back as none, silently")
+	}
 }
 
 // TestSpoolFailsCleanly: an invalid file among large ones releases the
