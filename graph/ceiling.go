@@ -56,11 +56,11 @@ func ceilingStatements(docs []model.Document) []statement {
 	rels := map[string][]any{}
 	seen := map[string]bool{}
 	for _, d := range docs {
-		nodes[model.ReportLabel] = append(nodes[model.ReportLabel], map[string]any{"uid": d.Source.UID, "name": d.Source.Title, "aliases": []string{}, "description": nil})
+		nodes[model.ReportLabel] = append(nodes[model.ReportLabel], map[string]any{"uid": d.Source.UID, "name": d.Source.Title, "aliases": nil, "description": nil})
 		for _, e := range d.Entities {
 			if !seen[e.UID] {
 				seen[e.UID] = true
-				nodes[e.Label] = append(nodes[e.Label], map[string]any{"uid": e.UID, "name": e.Name, "aliases": nonNilStrings(e.Aliases), "description": nilIfEmpty(e.Description)})
+				nodes[e.Label] = append(nodes[e.Label], map[string]any{"uid": e.UID, "name": e.Name, "aliases": nilIfNoStrings(e.Aliases), "description": nilIfEmpty(e.Description)})
 			}
 			rels[model.MentionsType] = append(rels[model.MentionsType], map[string]any{"from": d.Source.UID, "to": e.UID, "claim": nil, "source": d.Source.UID, "quote": e.Quote})
 		}

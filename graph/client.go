@@ -70,6 +70,20 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// Reconnect replaces the connection pool with a new one, verified as Open
+// verifies it: after the server restarted (a bulk import), the old pool's
+// connections are dead. Not safe while other calls use the client.
+func (c *Client) Reconnect(ctx context.Context) error {
+	fresh, err := Open(ctx, c.cfg, WithUserAgent(c.userAgent))
+	if err != nil {
+		return err
+	}
+	_ = c.driver.Close(ctx)
+	c.driver = fresh.driver
+	c.schemaApplied.Store(false)
+	return nil
+}
+
 // Close releases the connection pool.
 func (c *Client) Close(ctx context.Context) error { return c.driver.Close(ctx) }
 

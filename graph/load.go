@@ -104,15 +104,7 @@ func (c *Client) LoadDocuments(ctx context.Context, docs []model.Document, opts 
 			return nil, err
 		}
 	}
-	if opts.BatchSize <= 0 {
-		opts.BatchSize = DefaultBatchSize
-	}
-	if opts.TransactionRows <= 0 {
-		opts.TransactionRows = DefaultTransactionRows
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts = opts.withDefaults()
 	if !opts.DryRun {
 		if err := c.ensureSchema(ctx); err != nil {
 			return nil, c.lostConnection(err, docs)
@@ -134,6 +126,20 @@ func (c *Client) LoadDocuments(ctx context.Context, docs []model.Document, opts 
 		}
 	}
 	return out, nil
+}
+
+// withDefaults fills in the options left at zero.
+func (o LoadOptions) withDefaults() LoadOptions {
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.TransactionRows <= 0 {
+		o.TransactionRows = DefaultTransactionRows
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
 }
 
 // transactionGroups splits documents, in order, into groups of about
@@ -294,24 +300,7 @@ func (c *Client) loadChanged(ctx context.Context, docs []model.Document, opts Lo
 	if err != nil {
 		return nil, fmt.Errorf("resolve the entities of %s: %w", docs[0].Source.UID, err)
 	}
-	// Each resolution goes to the summary of a document that mentions the
-	// entity it resolved.
-	owner := map[string]int{}
-	for i, d := range docs {
-		for _, e := range d.Entities {
-			if _, ok := owner[e.Name+"\x00"+e.Label]; !ok {
-				owner[e.Name+"\x00"+e.Label] = i
-			}
-		}
-	}
-	for _, r := range out.resolved {
-		i := owner[r.From+"\x00"+r.Label]
-		summaries[i].Resolved = append(summaries[i].Resolved, r)
-	}
-	for _, a := range out.ambiguous {
-		i := owner[a.Entity+"\x00"+a.Label]
-		summaries[i].Ambiguous = append(summaries[i].Ambiguous, a)
-	}
+	attribute(docs, summaries, out.resolved, out.ambiguous)
 	return summaries, nil
 }
 

@@ -18,7 +18,7 @@ func reportProps(s model.Source, now time.Time) map[string]any {
 		"loaded_at":      now.UTC().Format(time.RFC3339),
 		"stix_id":        nilIfEmpty(s.STIXID),
 		"attack_version": nilIfEmpty(s.ATTACKVersion), "attack_spec_version": nilIfEmpty(s.ATTACKSpecVersion),
-		"skipped": nonNilStrings(s.Skipped),
+		"skipped": nilIfNoStrings(s.Skipped),
 	}
 	return props
 }
@@ -61,7 +61,7 @@ func entityProps(e model.Entity) (map[string]any, bool) {
 			aliases = append(aliases, n)
 		}
 	}
-	props := map[string]any{"name": e.Name, "aliases": aliases, "keys": entityKeys(e)}
+	props := map[string]any{"name": e.Name, "aliases": nilIfNoStrings(aliases), "keys": nilIfNoStrings(entityKeys(e))}
 	if e.Description != "" {
 		props["description"] = e.Description
 	}
@@ -91,8 +91,8 @@ func entityKeys(e model.Entity) []string {
 // mentionValues are what a source says of an entity, by MENTIONS property.
 func mentionValues(e model.Entity) map[string]any {
 	row := map[string]any{
-		"name": e.Name, "aliases": nonNilStrings(e.Aliases),
-		"description": nilIfEmpty(e.Description), "quote": e.Quote, "keys": entityKeys(e),
+		"name": e.Name, "aliases": nilIfNoStrings(e.Aliases),
+		"description": nilIfEmpty(e.Description), "quote": e.Quote, "keys": nilIfNoStrings(entityKeys(e)),
 	}
 	for _, p := range model.Declared.EntityProperties() {
 		row[p.Name] = e.Properties[p.Name] // nil when absent: SET removes it
@@ -114,11 +114,15 @@ func newClaimRow(cl model.Claim, src string) claimRow {
 // the first source that gives one; aliases are the union of all names and
 // aliases but the name.
 var recomputeEntitiesCypher = func() string {
-	sets := []string{"n.name = ms[0].name", "n.aliases = [a IN aliases WHERE a <> ms[0].name]", "n.keys = keys"}
+	// An empty list is stored as none (model.Canonical; the bulk importer
+	// cannot write one either).
+	sets := []string{"n.name = ms[0].name",
+		"n.aliases = CASE WHEN size(aliases) = 0 THEN null ELSE aliases END",
+		"n.keys = CASE WHEN size(keys) = 0 THEN null ELSE keys END"}
 	subsumed := []string{
 		"m.name = n.name",
-		"all(a IN m.aliases WHERE a = n.name OR a IN coalesce(n.aliases, []))",
-		"all(k IN m.keys WHERE k IN coalesce(n.keys, []))",
+		"all(a IN coalesce(m.aliases, []) WHERE a = n.name OR a IN coalesce(n.aliases, []))",
+		"all(k IN coalesce(m.keys, []) WHERE k IN coalesce(n.keys, []))",
 	}
 	// The description and the declared properties: the first source's that
 	// gives one; a mention is subsumed when it gives none or the same.
@@ -144,7 +148,8 @@ WITH n, ms WHERE size(ms) > 0
 CALL (ms) {
   UNWIND ms AS m
   UNWIND [m.name] + coalesce(m.aliases, []) AS a
-  WITH DISTINCT a ORDER BY a
+  WITH DISTINCT a WHERE a <> ms[0].name
+  WITH a ORDER BY a
   RETURN collect(a) AS aliases
 }
 CALL (ms) {

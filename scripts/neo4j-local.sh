@@ -7,6 +7,11 @@
 #   scripts/neo4j-local.sh status   exit 0 when running, 1 when not
 #   scripts/neo4j-local.sh logs     show the server's log (TAIL=n for the last n lines)
 #   scripts/neo4j-local.sh env      print the export lines for this server
+#   scripts/neo4j-local.sh import DIR
+#                                   stop the server, replace its neo4j database with the
+#                                   CSV files in DIR (neo4j-admin database import full
+#                                   @DIR/import.args, as `threatkg load --bulk` writes them),
+#                                   start it again
 #
 # Settings (environment):
 #   NEO4J_LOCAL_HOME   server home (default: .neo4j in the repository)
@@ -276,8 +281,31 @@ stop() {
   say "stopped (pid $pid); data kept in $home/data"
 }
 
+# import_csv replaces the neo4j database with the files in $1 through the
+# offline importer, which needs the server stopped (Community cannot stop a
+# single database). The server is started again whatever the import did.
+import_csv() {
+  local dir=${1:-} rc=0
+  [[ -n $dir && -f $dir/import.args ]] || die "usage: scripts/neo4j-local.sh import DIR, where DIR holds import.args (threatkg load --bulk writes it)"
+  check_java
+  resolve_jars
+  [[ -f $home/conf/neo4j.conf ]] || write_conf
+  stop
+  say "importing $dir into the neo4j database (neo4j-admin database import full)"
+  (cd "$dir" && NEO4J_HOME=$home NEO4J_CONF=$home/conf "$java_bin" -cp "$lib/*" org.neo4j.cli.AdminTool \
+    database import full neo4j @import.args) >"$dir/import.log" 2>&1 || rc=$?
+  if ((rc != 0)); then
+    tail -n 20 "$dir/import.log" >&2
+    say "the import failed (exit $rc; the whole log is $dir/import.log); starting the server again"
+  fi
+  start >/dev/null
+  ((rc == 0)) || exit 3
+  grep -E '^(IMPORT DONE|  [0-9]+ (nodes|relationships|properties)|Peak memory)' "$dir/import.log" | sed 's/^ *//' | sed 's/^/neo4j-local: /' >&2 || true
+}
+
 case "${1:-}" in
   start) start ;;
+  import) import_csv "${2:-}" ;;
   stop) stop ;;
   status)
     if pid=$(running_pid); then echo "running (pid $pid, bolt://localhost:$bolt_port)"; else echo "not running"; exit 1; fi ;;
@@ -288,6 +316,6 @@ case "${1:-}" in
     [[ -f $home/env ]] || die "no $home/env yet; start the server with: make neo4j"
     cat "$home/env" ;;
   *)
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2 ;;
 esac

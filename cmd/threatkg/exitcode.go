@@ -58,9 +58,10 @@ func exitCode(err error) int {
 		unknownQ *queries.UnknownQueryError
 		notFound *graph.NotFoundError
 		readOnly *graph.ReadOnlyError
+		notEmpty *graph.NotEmptyError
 	)
 	if errors.As(err, &usage) || errors.As(err, &input) || errors.As(err, &param) || errors.As(err, &unknownQ) ||
-		errors.As(err, &notFound) || errors.As(err, &readOnly) {
+		errors.As(err, &notFound) || errors.As(err, &readOnly) || errors.As(err, &notEmpty) {
 		return exitUsage
 	}
 	var queryErr *graph.QueryError

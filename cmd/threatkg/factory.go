@@ -6,6 +6,7 @@ import (
 
 	"github.com/threatkg/threatkg/graph"
 	"github.com/threatkg/threatkg/graph/bench"
+	"github.com/threatkg/threatkg/graph/bulkload"
 	"github.com/threatkg/threatkg/graph/model"
 )
 
@@ -55,6 +56,10 @@ type (
 		session
 		EntityNames(ctx context.Context, label string) ([]graph.NamedEntity, error)
 	}
+	bulkClient interface {
+		session
+		bulkload.Client
+	}
 	benchClient interface {
 		session
 		bench.Client
@@ -80,6 +85,7 @@ type factory struct {
 	doctor   func(context.Context) (doctorClient, error)
 	names    func(context.Context) (namesClient, error)
 	bench    func(context.Context) (benchClient, error)
+	bulk     func(context.Context) (bulkClient, error)
 }
 
 // orDefault is a command's runF, or run when it is nil: tests give a runF

@@ -15,4 +15,5 @@ var (
 	_ doctorClient  = (*graph.Client)(nil)
 	_ namesClient   = (*graph.Client)(nil)
 	_ benchClient   = (*graph.Client)(nil)
+	_ bulkClient    = (*graph.Client)(nil)
 )

@@ -127,6 +127,28 @@ func (f *fakeGraph) LoadCeiling(context.Context, []model.Document) (int, error) 
 	return 0, f.call("LoadCeiling")
 }
 
+func (f *fakeGraph) CheckEmpty(context.Context) error {
+	if err := f.call("CheckEmpty"); err != nil {
+		return err
+	}
+	if f.counts.Nodes > 0 {
+		return &graph.NotEmptyError{Database: "neo4j", URI: f.URI(), Nodes: f.counts.Nodes}
+	}
+	return nil
+}
+func (f *fakeGraph) Reconnect(context.Context) error { return f.call("Reconnect") }
+func (f *fakeGraph) ResolveImported(_ context.Context, _ *graph.ImportResolver, docs []model.Document, _ graph.LoadOptions) ([]graph.LoadSummary, error) {
+	f.loaded = append(f.loaded, docs...)
+	out := make([]graph.LoadSummary, len(docs))
+	for i, d := range docs {
+		out[i] = graph.LoadSummary{Source: d.Source.UID, Title: d.Source.Title}
+	}
+	return out, f.call("ResolveImported")
+}
+func (f *fakeGraph) RecomputeEntities(context.Context, []string, graph.LoadOptions) error {
+	return f.call("RecomputeEntities")
+}
+
 // fakeFactory hands f to every command; connectErr, when set, is what
 // asking for a client returns (e.g. a *graph.ConnectError).
 func fakeFactory(f *fakeGraph, connectErr error) factory {
@@ -142,6 +164,7 @@ func fakeFactory(f *fakeGraph, connectErr error) factory {
 		doctor:   func(context.Context) (doctorClient, error) { return f, give() },
 		names:    func(context.Context) (namesClient, error) { return f, give() },
 		bench:    func(context.Context) (benchClient, error) { return f, give() },
+		bulk:     func(context.Context) (bulkClient, error) { return f, give() },
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/graph/bulkload"
 	"github.com/threatkg/threatkg/loaders"
 )
 
@@ -22,6 +23,8 @@ type loadOptions struct {
 	timings   bool
 	recursive bool
 	keep      int // loaders.Opener.KeepInMemory (0: its default); tests spool everything
+	bulk      bulkload.Options
+	isBulk    bool
 }
 
 // newLoadCmd binds the command's flags to its options; runF runs it (nil:
@@ -46,6 +49,10 @@ func newLoadCmd(g *globalOptions, runF func(context.Context, *loadOptions) error
 	formatFlag(cmd, &opts.format, formatTable, "summary format", formatTable, formatJSON)
 	cmd.Flags().BoolVar(&opts.timings, "timings", false, "print on stderr how long each step of the load took, in total")
 	cmd.Flags().BoolVar(&opts.recursive, "recursive", false, "with a folder: also load the sources of its subfolders")
+	cmd.Flags().BoolVar(&opts.isBulk, "bulk", false, "first load into an empty database through neo4j-admin's offline importer (see below)")
+	cmd.Flags().StringVar(&opts.bulk.Dir, "import-dir", "", "with --bulk: write the importer's CSV files here (default: a temporary folder, removed after a local import)")
+	cmd.Flags().StringVar(&opts.bulk.LocalServer, "local-server", "", "with --bulk: the scripts/neo4j-local.sh of the server, which threatkg stops, imports into and starts")
+	cmd.Flags().BoolVar(&opts.bulk.Imported, "imported", false, "with --bulk: you ran the import; create the schema and resolve (give the same PATHs)")
 	return cmd
 }
 
@@ -55,6 +62,9 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	}
 	if opts.txRows < 1 {
 		return usageErrorf("--transaction-rows must be at least 1")
+	}
+	if err := opts.bulk.Check(opts.isBulk, opts.dryRun); err != nil {
+		return &usageError{err}
 	}
 	// Validate every input before connecting, and before writing anything.
 	paths, err := loaders.ExpandSources(opts.paths, opts.recursive)
@@ -81,33 +91,65 @@ func ingest(ctx context.Context, opts *loadOptions, sources []loaders.Source) er
 	if err := loaders.ResolveReferences(ctx, sources, client.EntityLabels); err != nil {
 		return err
 	}
-	total := 0
-	for _, src := range sources {
-		total += src.Rows
-	}
-	progress := newProgress(opts.global.io, int64(total), "loading")
-	defer progress.Finish()
 	lo := graph.LoadOptions{BatchSize: opts.batchSize, TransactionRows: opts.txRows, DryRun: opts.dryRun}
 	if opts.timings {
 		steps := graph.Timings{}
 		lo.Trace = steps.Add
 		defer steps.Write(opts.global.io.ErrOut)
 	}
-	var summaries []graph.LoadSummary
-	done := 0
-	for i := range sources {
-		got, err := loadSource(ctx, client, &sources[i], lo, progress, done)
-		if err != nil {
-			return err
-		}
-		done += sources[i].Rows
-		summaries = append(summaries, got...)
+	load := loadAll
+	if opts.isBulk {
+		load = bulkLoad
 	}
-	progress.Finish()
+	summaries, err := load(ctx, opts, client, sources, lo)
+	if err != nil || summaries == nil {
+		return err
+	}
 	if opts.format == formatJSON {
 		return writeJSON(opts.global.io.Out, summaries)
 	}
 	return graph.SummaryRows(summaries).Write(opts.global.io.Out, formatTable, 40)
+}
+
+// loadAll loads the sources in transactions, with a progress bar.
+func loadAll(ctx context.Context, opts *loadOptions, client loadClient, sources []loaders.Source, lo graph.LoadOptions) ([]graph.LoadSummary, error) {
+	total := 0
+	for _, src := range sources {
+		total += src.Rows
+	}
+	progress := newProgress(opts.global.io, int64(total), "loading")
+	defer progress.Finish()
+	summaries := []graph.LoadSummary{}
+	done := 0
+	for i := range sources {
+		got, err := loadSource(ctx, client, &sources[i], lo, progress, done)
+		if err != nil {
+			return nil, err
+		}
+		done += sources[i].Rows
+		summaries = append(summaries, got...)
+	}
+	return summaries, nil
+}
+
+// bulkLoad loads validated sources through the offline importer; when the
+// user runs the import, it prints the command and returns no summaries.
+func bulkLoad(ctx context.Context, opts *loadOptions, _ loadClient, sources []loaders.Source, lo graph.LoadOptions) ([]graph.LoadSummary, error) {
+	client, err := clientOf(ctx, opts.global, opts.global.clients.bulk)
+	if err != nil {
+		return nil, err
+	}
+	defer client.Close(context.Background())
+	b := opts.bulk
+	b.Load, b.Stderr = lo, opts.global.io.ErrOut
+	b.Log = func(f string, a ...any) { fmt.Fprintf(opts.global.io.ErrOut, f+"\n", a...) }
+	out, err := bulkload.Run(ctx, client, sources, b)
+	if err != nil || out.Command == "" {
+		return out.Summaries, err
+	}
+	b.Log("on the server's machine, with the server stopped, run the command below; then start the server and finish with this load again, --imported instead of --import-dir")
+	_, err = fmt.Fprintln(opts.global.io.Out, out.Command)
+	return nil, err
 }
 
 // loadSource writes one source (its rows count from done on the progress

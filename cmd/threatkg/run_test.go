@@ -99,6 +99,56 @@ func TestRunLoad(t *testing.T) {
 
 // TestRunLoadResolvedReferenceReachesTheDocument: the label the graph gave
 // for a reference is handed to the writer with the document.
+// TestRunLoadBulk: the bulk path's flags, its refusal of a database with
+// data, the files and command for a server elsewhere, and --imported.
+// (graph/bulkload's TestBulkEqualsTransactional imports for real.)
+func TestRunLoadBulk(t *testing.T) {
+	importDir := func() string { return filepath.Join(t.TempDir(), "import") }
+	tests := []struct {
+		name   string
+		nodes  int64
+		args   []string
+		code   int
+		calls  string
+		stdout []string
+		stderr []string
+	}{
+		{name: "needs a server or a folder", args: []string{"load", "--bulk", seedArticle}, code: exitUsage,
+			stderr: []string{"--bulk needs --local-server"}},
+		{name: "flags without --bulk", args: []string{"load", "--imported", seedArticle}, code: exitUsage, stderr: []string{"go with --bulk"}},
+		{name: "no dry run", args: []string{"load", "--bulk", "--dry-run", "--import-dir", "x", seedArticle}, code: exitUsage},
+		{name: "imported with a folder", args: []string{"load", "--bulk", "--imported", "--import-dir", "x", seedArticle}, code: exitUsage},
+		{name: "refuses data", nodes: 3, args: []string{"load", "--bulk", "--import-dir", importDir(), seedArticle}, code: exitUsage,
+			calls: "CheckEmpty", stderr: []string{"holds 3 nodes", "without --bulk"}},
+		{name: "files for a server elsewhere", args: []string{"load", "--bulk", "--import-dir", importDir(), seedArticle, menupassBundle}, code: exitOK,
+			calls: "CheckEmpty", stdout: []string{"neo4j-admin database import full neo4j @import.args"}, stderr: []string{"wrote ", "--imported"}},
+		{name: "imported", args: []string{"load", "--bulk", "--imported", "--format", "json", seedArticle}, code: exitOK,
+			calls: "ApplySchema ResolveImported RecomputeEntities", stdout: []string{`"source": "report--`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeGraph{counts: graph.Counts{Nodes: tc.nodes}}
+			r := runFake(t, f, nil, false, tc.args...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", r.code, tc.code, r.errOut)
+			}
+			if got := strings.Join(f.calls, " "); got != tc.calls {
+				t.Errorf("calls %q, want %q", got, tc.calls)
+			}
+			for _, want := range tc.stdout {
+				if !strings.Contains(r.out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, r.out)
+				}
+			}
+			for _, want := range tc.stderr {
+				if !strings.Contains(r.errOut, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
+				}
+			}
+		})
+	}
+}
+
 func TestRunLoadResolvedReferenceReachesTheDocument(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dangling.json")
 	os.WriteFile(path, []byte(danglingBundle), 0o644)

@@ -16,8 +16,12 @@ import (
 // imports no Neo4j driver (commands get clients through the factory's
 // interfaces), its code stays small, and no function grows long. Logic
 // belongs in graph, loaders or queries, where it is tested on its own.
+//
+// The line budget was 1,800 when the commands became wiring (1,799 lines);
+// it grew to 1,900 with load's bulk path (four flags, a second client and
+// its output), whose logic is in graph/bulkload.
 func TestCommandsAreWiring(t *testing.T) {
-	const maxLines, maxFuncLines = 1800, 60
+	const maxLines, maxFuncLines = 1900, 60
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

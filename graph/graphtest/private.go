@@ -1,0 +1,112 @@
+package graphtest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/threatkg/threatkg/graph"
+)
+
+// Private is a Neo4j server of a test's own, run by scripts/neo4j-local.sh
+// in a temporary home: for tests that stop and start the server (a bulk
+// import), which the shared server's other tests cannot allow.
+type Private struct {
+	Script string   // scripts/neo4j-local.sh
+	Env    []string // NEO4J_LOCAL_HOME and the ports, for the script
+	Config graph.Config
+}
+
+// StartPrivate starts a private server (stopped when the test ends), or
+// skips when Java or the server's jars are missing (fails when Required).
+func StartPrivate(t testing.TB) Private {
+	t.Helper()
+	if os.Getenv("THREATKG_NO_SERVERS") == "1" {
+		t.Skip("THREATKG_NO_SERVERS=1 (make unit): no server is started")
+	}
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(root, "scripts", "neo4j-local.sh")
+	if _, err := exec.LookPath("java"); err != nil {
+		SkipUnlessRequired(t, "no java for a private Neo4j")
+	}
+	if _, err := os.Stat(filepath.Join(root, ".neo4j", "lib")); err != nil && os.Getenv("NEO4J_LOCAL_LIB") == "" {
+		SkipUnlessRequired(t, "no Neo4j jars in .neo4j/lib (make neo4j or make test-neo4j resolves them)")
+	}
+	home := t.TempDir()
+	env := []string{"NEO4J_LOCAL_HOME=" + home, "NEO4J_BOLT_PORT=" + freePort(t), "NEO4J_HTTP_PORT=" + freePort(t),
+		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=256m"}
+	p := Private{Script: script, Env: env}
+	if out, err := p.run("start"); err != nil {
+		t.Fatalf("start a private Neo4j: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _, _ = p.run("stop") })
+	f, err := os.Open(filepath.Join(home, "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	vars := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
+			vars[k] = v
+		}
+	}
+	p.Config = graph.ConfigFromEnv(func(k string) string { return vars[k] })
+	return p
+}
+
+// Open connects to the private server; the client is closed when the test
+// ends.
+func (p Private) Open(t testing.TB) *graph.Client {
+	t.Helper()
+	c, err := graph.Open(context.Background(), p.Config)
+	if err != nil {
+		t.Fatalf("connect to the private Neo4j: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	return c
+}
+
+func (p Private) run(args ...string) ([]byte, error) {
+	cmd := exec.Command(p.Script, args...)
+	cmd.Env = append(os.Environ(), p.Env...)
+	return cmd.CombinedOutput()
+}
+
+func freePort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+// repoRoot is the folder of go.mod above the working directory.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
