@@ -77,11 +77,11 @@ unit: ## unit tests only: no Neo4j, no server started (integration tests and the
 
 bench: build bench-go bench-neo4j ## Go benchmarks, then load and query the synthetic S and M corpora (JSON on stdout; wipes the bench server)
 	@set -a; . .neo4j-bench/env; set +a; \
-	for size in S M; do $(BIN) bench --size $$size --yes --runs $(BENCH_RUNS) --format json; done
+	for size in S M; do $(BENCH_NEO4J) $(BIN) bench --size $$size --yes --runs $(BENCH_RUNS) --local-server scripts/neo4j-local.sh --format json; done
 
 bench-large: build bench-neo4j ## the same for the L corpus (about 1M nodes, 3.5M relationships; takes a while)
 	@set -a; . .neo4j-bench/env; set +a; \
-	$(BIN) bench --size L --yes --runs $(BENCH_RUNS) --format json
+	$(BENCH_NEO4J) $(BIN) bench --size L --yes --runs $(BENCH_RUNS) --local-server scripts/neo4j-local.sh --format json
 
 bench-go: ## Go benchmarks of the client's hot paths: generating, parsing, batching, extracting (on stderr)
 	@$(GO) test -run='^$$' -bench=. -benchmem ./loaders/... ./graph/ 1>&2

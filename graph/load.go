@@ -35,6 +35,10 @@ type LoadOptions struct {
 	// Trace, when set, is told how long each step took (plan, candidates,
 	// write transaction, and the statements inside it by kind).
 	Trace func(step string, d time.Duration)
+	// DeferRollups leaves the refresh of the actors' rollups (which each
+	// load marks stale) to the caller's RefreshRollups: a command that
+	// loads many files refreshes once, at its end.
+	DeferRollups bool
 }
 
 func (o LoadOptions) trace(step string, start time.Time) {
@@ -124,6 +128,13 @@ func (c *Client) LoadDocuments(ctx context.Context, docs []model.Document, opts 
 		if opts.Progress != nil {
 			opts.Progress(done)
 		}
+	}
+	if !opts.DryRun && !opts.DeferRollups {
+		t := time.Now()
+		if _, err := c.RefreshRollups(ctx); err != nil {
+			return nil, c.lostConnection(err, docs)
+		}
+		opts.trace("rollups", t)
 	}
 	return out, nil
 }
@@ -343,6 +354,11 @@ func writeDocuments(ctx context.Context, tx neo4j.ManagedTransaction, docs []mod
 		return nil, fmt.Errorf("read previous mentions: %w", err)
 	}
 	opts.trace("previous", t)
+	t = time.Now()
+	if err := markRollups(ctx, tx, rollupEntities(docs, st)); err != nil {
+		return nil, fmt.Errorf("mark rollups stale: %w", err)
+	}
+	opts.trace("rollups", t)
 	for _, s := range followUps(docs, st) {
 		if _, err := x.run(ctx, s); err != nil {
 			return nil, err

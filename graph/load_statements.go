@@ -374,9 +374,16 @@ var (
 	qSameAs, qNotSameAs               = quoteName(model.SameAsType), quoteName(model.NotSameAsType)
 
 	// cypherNames expands the placeholders of cypher(): the names every
-	// part of threatkg shares, from the model's symbols, quoted.
-	cypherNames = strings.NewReplacer("{{Entity}}", qEntity, "{{Report}}", qReport, "{{MENTIONS}}", qMentions,
-		"{{SAME_AS}}", qSameAs, "{{NOT_SAME_AS}}", qNotSameAs)
+	// part of threatkg shares and every declared label and type, from the
+	// model's symbols, quoted.
+	cypherNames = func() *strings.Replacer {
+		pairs := []string{"{{Entity}}", qEntity, "{{Report}}", qReport, "{{MENTIONS}}", qMentions,
+			"{{SAME_AS}}", qSameAs, "{{NOT_SAME_AS}}", qNotSameAs}
+		for _, name := range append(model.Declared.Labels(), model.Declared.RelTypes()...) {
+			pairs = append(pairs, "{{"+name+"}}", quoteName(name))
+		}
+		return strings.NewReplacer(pairs...)
+	}()
 
 	// mergeReportsCypher merges the Reports and returns the uids of those
 	// it created.
@@ -398,7 +405,9 @@ DETACH DELETE n`, qEntity, qKey, qReport, qMentions)
 )
 
 // cypher expands a statement's placeholders ({{Entity}}, {{Report}},
-// {{MENTIONS}}, {{SAME_AS}}, {{NOT_SAME_AS}}) into the model's names; a placeholder it does not know is a bug, and panics (statements
+// {{MENTIONS}}, {{SAME_AS}}, {{NOT_SAME_AS}}, and {{Label}} or {{TYPE}} of
+// every declared label and relationship type) into the model's names; a
+// placeholder it does not know is a bug, and panics (statements
 // are expanded when the package loads, so every test run catches it).
 func cypher(text string) string {
 	out := cypherNames.Replace(text)

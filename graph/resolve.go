@@ -70,12 +70,18 @@ func resolveEntities(ctx context.Context, tx neo4j.ManagedTransaction, docs []mo
 	if err != nil {
 		return nil, nil, fmt.Errorf("find entities by key: %w", err)
 	}
-	// Links whose key is gone from one side (a source changed) go first.
-	if err := runConsume(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
+	// Links whose key is gone from one side (a source changed) go first;
+	// the clusters they split get their rollups refreshed.
+	split, err := collectStrings(ctx, tx, fmt.Sprintf(`UNWIND $uids AS uid
 MATCH (n:%s {%s: uid})-[s:%s]-(m:%s)
 WHERE NOT (s.matched IN coalesce(n.keys, []) AND s.matched IN coalesce(m.keys, []))
-DELETE s`, qEntity, qKey, qSameAs, qEntity), map[string]any{"uids": existing}); err != nil {
+DELETE s
+RETURN m.uid`, qEntity, qKey, qSameAs, qEntity), map[string]any{"uids": existing})
+	if err != nil {
 		return nil, nil, fmt.Errorf("drop stale SAME_AS links: %w", err)
+	}
+	if err := markRollups(ctx, tx, sortedKeys(split)); err != nil {
+		return nil, nil, fmt.Errorf("mark rollups stale: %w", err)
 	}
 	byKey, involved := candidates(nodes)
 	clusters, err := readClusters(ctx, tx, nodes, involved)
@@ -535,6 +541,11 @@ func (c *Client) Undo(ctx context.Context, uidOrName string) ([]ResolutionLink, 
 		default:
 			return nil, &NotFoundError{What: fmt.Sprintf("%d entities are named %q; give a uid: %s", len(uids), uidOrName, strings.Join(uids, ", "))}
 		}
+		// The cluster is split: its actors' rollups are marked before and
+		// refreshed after.
+		if err := markRollups(ctx, tx, uids); err != nil {
+			return nil, err
+		}
 		res, err = tx.Run(ctx, cypher(`MATCH (x:{{Entity}} {uid: $uid})-[s:{{SAME_AS}}]-(y:{{Entity}})
 WITH x, y, s, s.matched AS matched, s.sources AS sources
 DELETE s
@@ -556,7 +567,18 @@ RETURN x.name, x.uid, y.name, y.uid, matched, sources`), map[string]any{"uid": u
 			l.Matched, _ = v[4].(string)
 			out = append(out, l)
 		}
-		return out, res.Err()
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		var others []string
+		for _, l := range out {
+			others = append(others, l.ToUID)
+		}
+		if err := markRollups(ctx, tx, others); err != nil {
+			return nil, err
+		}
+		_, err = refreshRollups(ctx, tx)
+		return out, err
 	})
 }
 

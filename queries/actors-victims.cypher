@@ -1,10 +1,14 @@
 // Which threat actors link to which victims, and how.
 // @name actors-victims
-// @description Every way a threat actor (with the nodes resolved to it), its members or its campaigns link to something targeted, with the quote and its sources.
+// @description Every way a threat actor (with the nodes resolved to it), its members or its campaigns link to something targeted, with the quote and its sources; victims with the most claims, then the most recent, first.
 // @param actor string optional Name or alias of one threat actor (case-insensitive); every actor when not set.
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
+// @param skip integer default=0 Victims of each actor to skip first (the next page).
 // @columns actor, victim, victim_type, via, evidence, sources
-// In Neo4j Browser: :param actor => 'APT10'; :param limit => 100   (actor => null for every actor)
+// In Neo4j Browser: :param actor => 'APT10'; :param limit => 100; :param skip => 0   (actor => null for every actor)
+// Each actor's victims come from its rollup (graph.Rollups: the load path
+// keeps them in order on the actor), so that the first rows of a hub do
+// not wait for all of its victims.
 // The names index finds the entities whose name or an alias holds the words
 // given; the WHERE keeps exact (case-insensitive) matches. Without $actor:
 // every threat actor.
@@ -28,28 +32,33 @@ WITH x, collect(DISTINCT m) AS cluster
 WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
 WITH rep, head(collect(cluster)) AS cluster
 // end fragment
-UNWIND cluster AS a
-CALL (a) {
-  MATCH (a)-[t:TARGETED]->(v:Entity)
-  RETURN v, t, 'directly' AS via
-  UNION
-  MATCH (a)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v:Entity)
-  RETURN v, t, 'campaign: ' + c.name AS via
-  UNION
-  MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
-  MATCH (m)-[t:TARGETED]->(v:Entity)
-  RETURN v, t, 'member: ' + m.name AS via
-  UNION
-  MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
-  MATCH (m)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v:Entity)
-  WHERE NOT (a)-[:CONDUCTED]->(c)
-  RETURN v, t, 'member ' + m.name + ', campaign: ' + c.name AS via
+// The actors in name order, then each one's victims in rollup order: a
+// LIMIT stops the walk early.
+ORDER BY rep.name
+UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(coalesce(rep.rollup_victims, [])) - 1) AS rank
+MATCH (v:Entity {uid: rep.rollup_victims[rank]})
+CALL (cluster, v) {
+  UNWIND cluster AS a
+  CALL (a, v) {
+    MATCH (a)-[t:TARGETED]->(v)
+    RETURN t, 'directly' AS via
+    UNION
+    MATCH (a)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v)
+    RETURN t, 'campaign: ' + c.name AS via
+    UNION
+    MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
+    MATCH (m)-[t:TARGETED]->(v)
+    RETURN t, 'member: ' + m.name AS via
+    UNION
+    MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
+    MATCH (m)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v)
+    WHERE NOT (a)-[:CONDUCTED]->(c)
+    RETURN t, 'member ' + m.name + ', campaign: ' + c.name AS via
+  }
+  WITH t, via ORDER BY via
+  RETURN t, collect(DISTINCT via) AS via
 }
-WITH rep, v, t, via
-ORDER BY via
-WITH rep, v, t, collect(DISTINCT via) AS via
-// The first rows in order, then their sources (one index lookup each).
-ORDER BY rep.name, v.name, t.quote
+WITH rep, rank, v, t, via ORDER BY rep.name, rank, t.quote
 LIMIT $limit
 CALL (t) { MATCH (s:Report {uid: t.source}) RETURN collect(DISTINCT s.title) AS sources }
 RETURN rep.name AS actor,
@@ -58,4 +67,4 @@ RETURN rep.name AS actor,
        via,
        t.quote AS evidence,
        sources
-ORDER BY actor, victim, evidence
+ORDER BY actor, rank, evidence

@@ -198,7 +198,7 @@ func TestBrowserLink(t *testing.T) {
 	}
 	// The value stays inside a JSON string of the :params command.
 	first, rest, _ := strings.Cut(arg, ";\n")
-	if first != `:params {"actor":"x'\"}; MATCH (n) DETACH DELETE n //","limit":null}` || rest != q.GraphQuery() {
+	if first != `:params {"actor":"x'\"}; MATCH (n) DETACH DELETE n //","limit":null,"skip":null}` || rest != q.GraphQuery() {
 		t.Errorf("editor content:\n%s", arg)
 	}
 	plain := Query{Name: "plain", Visual: "// @name plain\nMATCH (n:Entity) RETURN n LIMIT 1"}

@@ -48,6 +48,23 @@ var Fragments = map[string]Fragment{
 				v, model.SameAsType, m, label, v, m, representative), nil
 		},
 	},
+	"page": {
+		Args: "NODE LIST LABEL EXPR...",
+		Doc: "one page ($skip, $top) of the rollup list LIST that NODE holds (graph.Rollups: uids, most claims first, then the most recent), " +
+			"each item v of LABEL shown as EXPR, AS LIST; and the list's length, AS LIST_count (a RETURN item, with its trailing comma)",
+		Expand: func(a []string) (string, error) {
+			if len(a) < 4 {
+				return "", fmt.Errorf("page takes NODE LIST LABEL EXPR...")
+			}
+			n, list, label, expr := a[0], a[1], a[2], strings.Join(a[3:], " ")
+			prop := fmt.Sprintf("coalesce(%s.rollup_%s, [])", n, list)
+			return fmt.Sprintf(`COLLECT { WITH %s AS l
+          UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
+          WITH l, i ORDER BY i LIMIT $top
+          MATCH (v:%s {uid: l[i]}) RETURN %s AS n ORDER BY i } AS %s,
+size(%s) AS %s_count,`, prop, label, expr, list, prop, list), nil
+		},
+	},
 	"representative": {
 		Args: "",
 		Doc:  "RETURN rep: the member of cluster with the smallest uid, so that every query names a resolved entity alike",

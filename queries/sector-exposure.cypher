@@ -1,28 +1,31 @@
 // Which sectors are targeted, by whom, on how many claims.
 // @name sector-exposure
-// @description Industry sectors with the actors that target them (directly, through a campaign, or through a victim in the sector) and the number of supporting claims.
+// @description Industry sectors (with the nodes resolved to them) with what targets them (directly, through a campaign, or through a victim in the sector; a campaign counts as its actor), most claims first, and the number of supporting claims.
 // @param limit integer default=100 Most rows to return (the first ones in the order shown).
-// @columns sector, actors, claims
-// In Neo4j Browser: :param limit => 100
+// @param top integer default=20 Most attackers listed per sector.
+// @param skip integer default=0 Attackers of each sector to skip first (the next page).
+// @columns sector, actors, actors_count, claims
+// In Neo4j Browser: :param limit => 100; :param top => 20; :param skip => 0
+// Each sector's attackers and claims are its rollups (graph.Rollups: the
+// load path keeps them on the sector), so the answer does not walk every
+// claim into every sector.
 MATCH (s:Sector)
-// Claims that target the sector, or an entity that is part of it; one row
-// per attacker first (a claim is one relationship, so no row repeats).
-CALL (s) {
-  MATCH (x:Entity)-[t:TARGETED]->(s)
-  RETURN x, count(t) AS n
-  UNION ALL
-  MATCH (v:Entity)-[:PART_OF]->(s)
-  WITH DISTINCT v // two sources may both say v is part of s
-  MATCH (x:Entity)-[t:TARGETED]->(v)
-  RETURN x, count(t) AS n
-}
-WITH s, x, sum(n) AS n
-// A campaign is named by the actor that conducted it.
-OPTIONAL MATCH (a:ThreatActor)-[:CONDUCTED]->(x:Campaign)
-WITH s, n, CASE WHEN a IS NULL THEN x.name ELSE a.name END AS actor
-ORDER BY actor
-RETURN s.name AS sector,
-       collect(DISTINCT actor) AS actors,
-       sum(n) AS claims
-ORDER BY claims DESC, sector
+// fragment: cluster s m Sector
+MATCH (s)-[:SAME_AS*0..10]-(m:Sector)
+WITH s, collect(DISTINCT m) AS cluster
+WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
+WITH rep, head(collect(cluster)) AS cluster
+// end fragment
+WITH rep, coalesce(rep.rollup_actors_claims, 0) AS claims
+ORDER BY claims DESC, rep.name
 LIMIT $limit
+RETURN rep.name AS sector,
+       // fragment: page rep actors Entity v.name
+       COLLECT { WITH coalesce(rep.rollup_actors, []) AS l
+                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
+                 WITH l, i ORDER BY i LIMIT $top
+                 MATCH (v:Entity {uid: l[i]}) RETURN v.name AS n ORDER BY i } AS actors,
+       size(coalesce(rep.rollup_actors, [])) AS actors_count,
+       // end fragment
+       claims
+ORDER BY claims DESC, sector

@@ -25,6 +25,7 @@ type benchOptions struct {
 	naiveSample int
 	budget      time.Duration
 	yes         bool
+	localServer string
 	format      string
 }
 
@@ -50,6 +51,7 @@ func newBenchCmd(g *globalOptions, runF func(context.Context, *benchOptions) err
 	cmd.Flags().DurationVar(&opts.budget, "query-budget", 30*time.Second, "stop measuring a query after this long, even before --runs (its runs are reported)")
 	cmd.Flags().IntVar(&opts.naiveSample, "naive-sample", 20, "reports the naive baseline loads")
 	cmd.Flags().BoolVar(&opts.yes, "yes", false, "wipe the database even if it holds data")
+	cmd.Flags().StringVar(&opts.localServer, "local-server", "", "also measure the bulk first load (load --bulk) through this local server's scripts/neo4j-local.sh, last")
 	formatFlag(cmd, &opts.format, formatTable, "output format", formatTable, formatJSON)
 	cmd.AddCommand(newBenchGenerateCmd(g))
 	return cmd
@@ -106,6 +108,10 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	if err != nil {
 		return err
 	}
+	var bulk bench.LoadFunc
+	if opts.localServer != "" {
+		bulk = bench.ChildLoad(exe, cfg, "--bulk", "--local-server", opts.localServer)
+	}
 	client, err := clientOf(ctx, opts.global, opts.global.clients.bench)
 	if err != nil {
 		return err
@@ -114,7 +120,7 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	began := time.Now()
 	result, err := bench.Run(ctx, client, bench.Options{Size: size, Seed: opts.seed, Dir: opts.dir, Runs: opts.runs,
 		Warmup: opts.warmup, NaiveSample: opts.naiveSample, Budget: opts.budget, Wipe: opts.yes,
-		Load: bench.ChildLoad(exe, cfg),
+		Load: bench.ChildLoad(exe, cfg), Bulk: bulk,
 		Log: func(format string, args ...any) {
 			fmt.Fprintf(opts.global.io.ErrOut, "bench %s [%4.0fs]: %s\n", opts.size, time.Since(began).Seconds(), fmt.Sprintf(format, args...))
 		}})

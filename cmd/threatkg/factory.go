@@ -24,6 +24,7 @@ type (
 		session
 		LoadDocuments(ctx context.Context, docs []model.Document, opts graph.LoadOptions) ([]graph.LoadSummary, error)
 		EntityLabels(ctx context.Context, uids []string) (map[string]string, error)
+		RefreshRollups(ctx context.Context) (int, error)
 	}
 	readClient interface {
 		session
@@ -51,6 +52,7 @@ type (
 		session
 		ApplySchema(ctx context.Context) error
 		SchemaStatus(ctx context.Context) (graph.SchemaStatus, error)
+		RefreshRollups(ctx context.Context) (int, error)
 	}
 	namesClient interface {
 		session

@@ -136,7 +136,8 @@ func (f *fakeGraph) CheckEmpty(context.Context) error {
 	}
 	return nil
 }
-func (f *fakeGraph) Reconnect(context.Context) error { return f.call("Reconnect") }
+func (f *fakeGraph) Reconnect(context.Context) error             { return f.call("Reconnect") }
+func (f *fakeGraph) RefreshRollups(context.Context) (int, error) { return 0, f.call("RefreshRollups") }
 func (f *fakeGraph) ResolveImported(_ context.Context, _ *graph.ImportResolver, docs []model.Document, _ graph.LoadOptions) ([]graph.LoadSummary, error) {
 	f.loaded = append(f.loaded, docs...)
 	out := make([]graph.LoadSummary, len(docs))

@@ -121,6 +121,7 @@ func loadAll(ctx context.Context, opts *loadOptions, client loadClient, sources 
 	defer progress.Finish()
 	summaries := []graph.LoadSummary{}
 	done := 0
+	lo.DeferRollups = true // once, below
 	for i := range sources {
 		got, err := loadSource(ctx, client, &sources[i], lo, progress, done)
 		if err != nil {
@@ -128,6 +129,11 @@ func loadAll(ctx context.Context, opts *loadOptions, client loadClient, sources 
 		}
 		done += sources[i].Rows
 		summaries = append(summaries, got...)
+	}
+	if !lo.DryRun {
+		if _, err := client.RefreshRollups(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return summaries, nil
 }

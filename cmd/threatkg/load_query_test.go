@@ -309,7 +309,7 @@ func TestArticleAndATTACKInEitherOrder(t *testing.T) {
 					t.Fatalf("load %s: exit %d: %s", src, code, errOut)
 				}
 			}
-			rows := queryJSON(t, env, "actor-profile", "--param", "actor=APT10")
+			rows := queryJSON(t, env, "actor-profile", "--param", "actor=APT10", "--param", "top=100")
 			if len(rows) != 1 {
 				t.Fatalf("%d rows, want one: %v", len(rows), rows)
 			}

@@ -123,7 +123,7 @@ func TestRunLoadBulk(t *testing.T) {
 		{name: "files for a server elsewhere", args: []string{"load", "--bulk", "--import-dir", importDir(), seedArticle, menupassBundle}, code: exitOK,
 			calls: "CheckEmpty", stdout: []string{"neo4j-admin database import full neo4j @import.args"}, stderr: []string{"wrote ", "--imported"}},
 		{name: "imported", args: []string{"load", "--bulk", "--imported", "--format", "json", seedArticle}, code: exitOK,
-			calls: "ApplySchema ResolveImported RecomputeEntities", stdout: []string{`"source": "report--`}},
+			calls: "ApplySchema ResolveImported RecomputeEntities RefreshRollups", stdout: []string{`"source": "report--`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -368,7 +368,7 @@ func TestRunStatsResetSchema(t *testing.T) {
 		{"stats json", []string{"stats", "--format", "json"}, exitOK, "Stats", []string{`"ThreatActor": 3`}, ""},
 		{"reset", []string{"reset", "--yes"}, exitOK, "Reset", nil, `deleted 12 nodes from bolt://fake:7687 database "neo4j"`},
 		{"reset unconfirmed", []string{"reset"}, exitUsage, "", nil, "--yes"},
-		{"schema apply", []string{"schema", "apply"}, exitOK, "ApplySchema;SchemaStatus", nil, "schema: 2 constraints and indexes present"},
+		{"schema apply", []string{"schema", "apply"}, exitOK, "ApplySchema;RefreshRollups;SchemaStatus", nil, "schema: 2 constraints and indexes present"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

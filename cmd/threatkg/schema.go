@@ -41,6 +41,9 @@ func runSchemaApply(ctx context.Context, opts *schemaOptions) error {
 	if err := client.ApplySchema(ctx); err != nil {
 		return err
 	}
+	if _, err := client.RefreshRollups(ctx); err != nil {
+		return err
+	}
 	status, err := client.SchemaStatus(ctx)
 	if err != nil {
 		return err

@@ -31,6 +31,22 @@ type Result struct {
 	Corpus  synthetic.Stats `json:"corpus"`
 	Load    Load            `json:"load"`
 	Queries []Query         `json:"queries"`
+	// Bulk is the same corpus loaded by the bulk path (load --bulk), when
+	// Options.Bulk is set.
+	Bulk *Bulk `json:"bulk,omitempty"`
+}
+
+// Bulk is what the bulk first load measured: end to end (CSV writing,
+// the import with the server's stop and start, schema, resolution).
+type Bulk struct {
+	Nodes         int64   `json:"nodes"`
+	Relationships int64   `json:"relationships"`
+	Seconds       float64 `json:"seconds"`
+	ElementsPerS  float64 `json:"elements_per_s"`
+	PeakRSSBytes  int64   `json:"peak_rss_bytes"`
+	// SameCounts: the bulk graph has the transactional load's node and
+	// relationship counts (the tests compare the whole graphs).
+	SameCounts bool `json:"same_counts"`
 }
 
 // Machine is where the run happened.
@@ -88,6 +104,7 @@ type Client interface {
 	LoadNaive(ctx context.Context, docs []model.Document) (int, error)
 	LoadCeiling(ctx context.Context, docs []model.Document) (int, error)
 	Read(ctx context.Context, cypher string, params map[string]any, timeout ...time.Duration) (graph.Rows, error)
+	Reconnect(ctx context.Context) error // after a bulk load restarted the server
 }
 
 // LoadFunc loads the corpus's files the way users do, returning the wall
@@ -105,6 +122,7 @@ type Options struct {
 	Budget      time.Duration
 	Wipe        bool // wipe a database that holds data
 	Load        LoadFunc
+	Bulk        LoadFunc                         // the bulk path (load --bulk), measured last when set
 	Log         func(format string, args ...any) // progress, one line per step
 }
 
@@ -170,7 +188,35 @@ func Run(ctx context.Context, c Client, opts Options) (Result, error) {
 		log("%-22s %5d rows  %4d runs  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms %s", q.Name, bq.Rows, bq.Runs, bq.P50, bq.P95, bq.P99, bq.Error)
 		r.Queries = append(r.Queries, bq)
 	}
+	if opts.Bulk != nil {
+		return r, bulk(ctx, c, &r, opts, log)
+	}
 	return r, nil
+}
+
+// bulk measures the bulk first load of the corpus, into the emptied
+// database.
+func bulk(ctx context.Context, c Client, r *Result, opts Options, log func(string, ...any)) error {
+	if _, err := c.Reset(ctx); err != nil {
+		return err
+	}
+	seconds, rss, err := opts.Bulk(ctx, r.Corpus.Files)
+	if err != nil {
+		return fmt.Errorf("bench bulk load: %w", err)
+	}
+	if err := c.Reconnect(ctx); err != nil {
+		return err
+	}
+	counts, err := c.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	b := &Bulk{Nodes: counts.Nodes, Relationships: counts.Relationships, Seconds: seconds, PeakRSSBytes: rss,
+		ElementsPerS: float64(counts.Nodes+counts.Relationships) / seconds,
+		SameCounts:   counts.Nodes == r.Load.Nodes && counts.Relationships == r.Load.Relationships}
+	r.Bulk = b
+	log("bulk load: %.1fs (%.0f elements/s), peak RSS %d MiB, same counts as the transactional load: %v", seconds, b.ElementsPerS, rss>>20, b.SameCounts)
+	return nil
 }
 
 // naive measures the baseline: one write transaction per row, on a sample

@@ -39,6 +39,7 @@ func TestPercentileMS(t *testing.T) {
 
 // fakeClient is a graph that answers what Run asks of it, and counts.
 type fakeClient struct {
+	reconnects  int
 	nodes       int64
 	resets      int
 	naiveDocs   int
@@ -56,6 +57,7 @@ func (f *fakeClient) ServerInfo(context.Context) (graph.ServerInfo, error) {
 	return graph.ServerInfo{Version: "5.26.0", Edition: "community"}, nil
 }
 func (f *fakeClient) Reset(context.Context) (int64, error) { f.resets++; f.nodes = 0; return 0, nil }
+func (f *fakeClient) Reconnect(context.Context) error      { f.reconnects++; return nil }
 func (f *fakeClient) LoadNaive(_ context.Context, docs []model.Document) (int, error) {
 	f.naiveDocs = len(docs)
 	return 10 * len(docs), nil
@@ -131,5 +133,26 @@ func TestRunMeasuresEveryStep(t *testing.T) {
 	}
 	if stopped == 0 {
 		t.Error("no query was stopped: the fake's timeout did not apply")
+	}
+	if r.Bulk != nil {
+		t.Errorf("a bulk figure without Options.Bulk: %+v", r.Bulk)
+	}
+
+	// With the bulk path: measured last, into an emptied database, after
+	// which the client reconnects (the import restarted the server).
+	f.resets = 0
+	opts.Bulk = func(_ context.Context, files []string) (float64, int64, error) {
+		if f.nodes != 0 {
+			t.Error("the bulk load ran on a database that was not emptied")
+		}
+		f.nodes = 1000
+		return 0.5, 32 << 20, nil
+	}
+	r, err = Run(ctx, f, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := r.Bulk; b == nil || b.ElementsPerS != 6000 || !b.SameCounts || b.PeakRSSBytes != 32<<20 || f.resets != 4 || f.reconnects != 1 {
+		t.Errorf("bulk %+v, resets %d (want 4), reconnects %d (want 1)", r.Bulk, f.resets, f.reconnects)
 	}
 }

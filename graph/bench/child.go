@@ -13,12 +13,13 @@ import (
 	"github.com/threatkg/threatkg/graph"
 )
 
-// ChildLoad loads by running `exe load` on the files as a child process
-// with the connection settings in its environment, so that the peak RSS
-// (from rusage) is the load's own.
-func ChildLoad(exe string, cfg graph.Config) LoadFunc {
+// ChildLoad loads by running `exe load` (with flags, e.g. --bulk) on the
+// files as a child process with the connection settings in its
+// environment, so that the peak RSS (from rusage) is the load's own.
+func ChildLoad(exe string, cfg graph.Config, flags ...string) LoadFunc {
 	return func(ctx context.Context, files []string) (float64, int64, error) {
-		cmd := exec.CommandContext(ctx, exe, append([]string{"load", "--format", "json"}, files...)...)
+		args := append(append([]string{"load", "--format", "json"}, flags...), files...)
+		cmd := exec.CommandContext(ctx, exe, args...)
 		cmd.Env = append(os.Environ(),
 			graph.EnvURI+"="+cfg.URI, graph.EnvUsername+"="+cfg.Username,
 			graph.EnvPassword+"="+cfg.Password, graph.EnvDatabase+"="+cfg.Database)

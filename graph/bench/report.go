@@ -26,6 +26,11 @@ func (r Result) WriteTable(w io.Writer) error {
 		{"naive baseline", fmt.Sprintf("%.0f elements/s", l.NaiveElementsPerS)},
 		{"batched / naive", fmt.Sprintf("%.1fx", l.NaiveRatio)},
 	}
+	if b := r.Bulk; b != nil {
+		records = append(records, []any{"bulk first load", fmt.Sprintf("%.1f s", b.Seconds)},
+			[]any{"bulk elements/s", fmt.Sprintf("%.0f", b.ElementsPerS)},
+			[]any{"peak RSS (bulk)", fmt.Sprintf("%d MiB", b.PeakRSSBytes>>20)})
+	}
 	if err := (graph.Rows{Columns: []string{"load", "value"}, Records: records}).Write(w, graph.FormatTable, 40); err != nil {
 		return err
 	}

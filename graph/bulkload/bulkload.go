@@ -27,6 +27,7 @@ type Client interface {
 	ApplySchema(ctx context.Context) error
 	ResolveImported(ctx context.Context, r *graph.ImportResolver, docs []model.Document, opts graph.LoadOptions) ([]graph.LoadSummary, error)
 	RecomputeEntities(ctx context.Context, uids []string, opts graph.LoadOptions) error
+	RefreshRollups(ctx context.Context) (int, error)
 }
 
 // Options are a bulk load's settings.
@@ -207,5 +208,13 @@ func finish(ctx context.Context, c Client, sources []loaders.Source, opts Option
 			}
 		}
 	}
-	return summaries, c.RecomputeEntities(ctx, recompute, opts.Load)
+	if err := c.RecomputeEntities(ctx, recompute, opts.Load); err != nil {
+		return nil, err
+	}
+	t = time.Now()
+	if _, err := c.RefreshRollups(ctx); err != nil { // the imported actors have none yet
+		return nil, err
+	}
+	trace(opts.Load, "rollups", t)
+	return summaries, nil
 }
