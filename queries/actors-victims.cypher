@@ -32,28 +32,32 @@ WITH x, collect(DISTINCT m) AS cluster
 WITH cluster, reduce(r = head(cluster), c IN cluster | CASE WHEN c.uid < r.uid THEN c ELSE r END) AS rep
 WITH rep, head(collect(cluster)) AS cluster
 // end fragment
-// The actors in name order, then each one's victims in rollup order: a
-// LIMIT stops the walk early.
-ORDER BY rep.name
+// The actors in name order, then each one's victims in rollup order; each
+// victim gives one row at least, so the first $limit victims give the
+// first $limit rows, and the walk stops there.
+WITH rep, cluster ORDER BY rep.name
 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(coalesce(rep.rollup_victims, [])) - 1) AS rank
+WITH rep, cluster, rank ORDER BY rep.name, rank LIMIT $limit
 MATCH (v:Entity {uid: rep.rollup_victims[rank]})
+// From the victim's side: its claims, then how each attacker is the
+// actor's (a hub has thousands of members and campaigns; a victim's
+// attackers are few).
 CALL (cluster, v) {
+  MATCH (v)<-[t:TARGETED]-(x:Entity)
   UNWIND cluster AS a
-  CALL (a, v) {
-    MATCH (a)-[t:TARGETED]->(v)
-    RETURN t, 'directly' AS via
+  CALL (a, x) {
+    WITH a, x WHERE x = a
+    RETURN 'directly' AS via
     UNION
-    MATCH (a)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v)
-    RETURN t, 'campaign: ' + c.name AS via
+    MATCH (a)-[:CONDUCTED]->(x:Campaign)
+    RETURN 'campaign: ' + x.name AS via
     UNION
-    MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
-    MATCH (m)-[t:TARGETED]->(v)
-    RETURN t, 'member: ' + m.name AS via
+    MATCH (x)-[:AFFILIATED_WITH]->(a)
+    RETURN 'member: ' + x.name AS via
     UNION
-    MATCH (m:Entity)-[:AFFILIATED_WITH]->(a)
-    MATCH (m)-[:CONDUCTED]->(c:Campaign)-[t:TARGETED]->(v)
-    WHERE NOT (a)-[:CONDUCTED]->(c)
-    RETURN t, 'member ' + m.name + ', campaign: ' + c.name AS via
+    MATCH (a)<-[:AFFILIATED_WITH]-(m:Entity)-[:CONDUCTED]->(x:Campaign)
+    WHERE NOT (a)-[:CONDUCTED]->(x)
+    RETURN 'member ' + m.name + ', campaign: ' + x.name AS via
   }
   WITH t, via ORDER BY via
   RETURN t, collect(DISTINCT via) AS via

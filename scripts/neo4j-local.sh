@@ -296,7 +296,11 @@ import_csv() {
     database import full neo4j @import.args) >"$dir/import.log" 2>&1 || rc=$?
   if ((rc != 0)); then
     tail -n 20 "$dir/import.log" >&2
-    say "the import failed (exit $rc; the whole log is $dir/import.log); starting the server again"
+    # The importer leaves a half-written store, which the server cannot
+    # open; without it, the server creates the database again, empty (the
+    # import is only for an empty database).
+    rm -rf "$home/data/databases/neo4j" "$home/data/transactions/neo4j"
+    say "the import failed (exit $rc; the whole log is $dir/import.log); the neo4j database is empty again; starting the server"
   fi
   start >/dev/null
   ((rc == 0)) || exit 3

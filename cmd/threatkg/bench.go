@@ -110,7 +110,7 @@ func runBench(ctx context.Context, opts *benchOptions) error {
 	}
 	var bulk bench.LoadFunc
 	if opts.localServer != "" {
-		bulk = bench.ChildLoad(exe, cfg, "--bulk", "--local-server", opts.localServer)
+		bulk = bench.ChildBulk(exe, cfg, opts.localServer)
 	}
 	client, err := clientOf(ctx, opts.global, opts.global.clients.bench)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -92,6 +94,34 @@ func TestBulkEqualsTransactional(t *testing.T) {
 				t.Fatalf("a bulk load into a database with data: %v, want a NotEmptyError", err)
 			}
 		})
+	}
+}
+
+// TestFailedImportLeavesAnEmptyDatabase: an import the importer rejects
+// leaves the database empty and the server running (the script removes
+// the half-written store), and bulk load says so.
+func TestFailedImportLeavesAnEmptyDatabase(t *testing.T) {
+	srv := graphtest.StartPrivate(t)
+	for _, env := range srv.Env {
+		k, v, _ := strings.Cut(env, "=")
+		t.Setenv(k, v)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "n.csv"), []byte("uid:ID(Entity),name:nosuchtype\n\"a\",\"x\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, graph.ImportArgsFile), []byte("--overwrite-destination=true\n--nodes=Entity=n.csv\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(srv.Script, "import", dir)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 || !strings.Contains(string(out), "empty again") {
+		t.Fatalf("a bad import: %v\n%s", err, out)
+	}
+	c := srv.Open(t)
+	if err := c.CheckEmpty(context.Background()); err != nil {
+		t.Fatalf("after a failed import: %v", err)
 	}
 }
 
