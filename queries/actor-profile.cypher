@@ -30,23 +30,20 @@ RETURN rep.name AS actor,
                  WITH DISTINCT n WHERE n <> rep.name RETURN n ORDER BY n } AS aliases,
        COLLECT { UNWIND cluster AS a MATCH (a)-[:ATTRIBUTED_TO]->(s:Entity) RETURN DISTINCT s.name AS n ORDER BY n } AS sponsors,
        // fragment: page rep members Entity v.name
-       COLLECT { WITH coalesce(rep.rollup_members, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_members, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Entity {uid: l[i]}) RETURN v.name AS n ORDER BY i } AS members,
        size(coalesce(rep.rollup_members, [])) AS members_count,
        // end fragment
        // fragment: page rep campaigns Entity v.name
-       COLLECT { WITH coalesce(rep.rollup_campaigns, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_campaigns, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Entity {uid: l[i]}) RETURN v.name AS n ORDER BY i } AS campaigns,
        size(coalesce(rep.rollup_campaigns, [])) AS campaigns_count,
        // end fragment
        // fragment: page rep victims Entity v.name
-       COLLECT { WITH coalesce(rep.rollup_victims, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_victims, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Entity {uid: l[i]}) RETURN v.name AS n ORDER BY i } AS victims,
        size(coalesce(rep.rollup_victims, [])) AS victims_count,
        // end fragment
@@ -60,23 +57,20 @@ RETURN rep.name AS actor,
          RETURN n ORDER BY n
        } AS condemned_by,
        // fragment: page rep software Entity v.name
-       COLLECT { WITH coalesce(rep.rollup_software, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_software, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Entity {uid: l[i]}) RETURN v.name AS n ORDER BY i } AS software,
        size(coalesce(rep.rollup_software, [])) AS software_count,
        // end fragment
        // fragment: page rep techniques Entity v.external_id + ' ' + v.name
-       COLLECT { WITH coalesce(rep.rollup_techniques, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_techniques, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Entity {uid: l[i]}) RETURN v.external_id + ' ' + v.name AS n ORDER BY i } AS techniques,
        size(coalesce(rep.rollup_techniques, [])) AS techniques_count,
        // end fragment
        // fragment: page rep sources Report v.title
-       COLLECT { WITH coalesce(rep.rollup_sources, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_sources, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Report {uid: l[i]}) RETURN v.title AS n ORDER BY i } AS sources,
        size(coalesce(rep.rollup_sources, [])) AS sources_count,
        // end fragment

@@ -36,7 +36,8 @@ WITH rep, head(collect(cluster)) AS cluster
 // victim gives one row at least, so the first $limit victims give the
 // first $limit rows, and the walk stops there.
 WITH rep, cluster ORDER BY rep.name
-UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(coalesce(rep.rollup_victims, [])) - 1) AS rank
+WITH rep, cluster, size(coalesce(rep.rollup_victims, [])) AS n, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+UNWIND range(first, CASE WHEN n < first + $limit THEN n ELSE first + $limit END - 1) AS rank
 WITH rep, cluster, rank ORDER BY rep.name, rank LIMIT $limit
 MATCH (v:Entity {uid: rep.rollup_victims[rank]})
 // From the victim's side: its claims, then how each attacker is the

@@ -58,9 +58,9 @@ var Fragments = map[string]Fragment{
 			}
 			n, list, label, expr := a[0], a[1], a[2], strings.Join(a[3:], " ")
 			prop := fmt.Sprintf("coalesce(%s.rollup_%s, [])", n, list)
-			return fmt.Sprintf(`COLLECT { WITH %s AS l
-          UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-          WITH l, i ORDER BY i LIMIT $top
+			// The page's indexes only: a hub's list has thousands.
+			return fmt.Sprintf(`COLLECT { WITH %s AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+          UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
           MATCH (v:%s {uid: l[i]}) RETURN %s AS n ORDER BY i } AS %s,
 size(%s) AS %s_count,`, prop, label, expr, list, prop, list), nil
 		},

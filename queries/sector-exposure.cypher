@@ -21,9 +21,8 @@ ORDER BY claims DESC, rep.name
 LIMIT $limit
 RETURN rep.name AS sector,
        // fragment: page rep actors Entity v.name
-       COLLECT { WITH coalesce(rep.rollup_actors, []) AS l
-                 UNWIND range(CASE WHEN $skip > 0 THEN $skip ELSE 0 END, size(l) - 1) AS i
-                 WITH l, i ORDER BY i LIMIT $top
+       COLLECT { WITH coalesce(rep.rollup_actors, []) AS l, CASE WHEN $skip > 0 THEN $skip ELSE 0 END AS first
+                 UNWIND range(first, CASE WHEN size(l) < first + $top THEN size(l) ELSE first + $top END - 1) AS i
                  MATCH (v:Entity {uid: l[i]}) RETURN v.name AS n ORDER BY i } AS actors,
        size(coalesce(rep.rollup_actors, [])) AS actors_count,
        // end fragment
