@@ -204,8 +204,7 @@ func (w *ImportWriter) Add(d model.Document) error {
 		return fmt.Errorf("bulk: the source %q (%s) is given twice; a bulk load takes each source once: load the later version afterwards, without --bulk", title, d.Source.UID)
 	}
 	w.sources[d.Source.UID] = d.Source.Title
-	reports, err := w.file("reports", "nodes", model.ReportLabel,
-		append([]importColumn{{name: model.KeyProperty + ":ID(" + model.ReportLabel + ")"}}, propColumns(model.ReportProperties)...))
+	reports, err := w.file("reports", "nodes", model.ReportLabel, reportColumns)
 	if err != nil {
 		return err
 	}
@@ -215,11 +214,7 @@ func (w *ImportWriter) Add(d model.Document) error {
 		return err
 	}
 	w.nodes++
-	mentionCols := []importColumn{{name: ":START_ID(" + model.ReportLabel + ")"}, {name: ":END_ID(" + model.EntityLabel + ")"}}
-	for _, p := range mentionProperties() {
-		mentionCols = append(mentionCols, importColumn{name: p + ":" + importType(mentionPropertyType(p)), prop: p})
-	}
-	mentions, err := w.file("mentions", "relationships", model.MentionsType, mentionCols)
+	mentions, err := w.file("mentions", "relationships", model.MentionsType, mentionColumns)
 	if err != nil {
 		return err
 	}
@@ -249,10 +244,7 @@ func (w *ImportWriter) entity(uid, label string) *bulkEntity {
 
 func (w *ImportWriter) addClaims(d model.Document) error {
 	for _, cl := range d.Claims {
-		rt, _ := model.Declared.Rel(cl.Type) // CheckDocument verified it
-		cols := []importColumn{{name: ":START_ID(" + model.EntityLabel + ")"}, {name: ":END_ID(" + model.EntityLabel + ")"}}
-		cols = append(cols, propColumns(append(append([]model.Property{}, model.ClaimProperties...), rt.Properties...))...)
-		f, err := w.file("claims-"+cl.Type, "relationships", cl.Type, cols)
+		f, err := w.claimFile(cl.Type)
 		if err != nil {
 			return err
 		}
@@ -263,6 +255,42 @@ func (w *ImportWriter) addClaims(d model.Document) error {
 		w.rels++
 	}
 	return nil
+}
+
+// The columns of the Reports' and the MENTIONS' files: the key (or the
+// ends), then every property their rows may carry.
+var (
+	reportColumns  = append([]importColumn{{name: model.KeyProperty + ":ID(" + model.ReportLabel + ")"}}, propColumns(model.ReportProperties)...)
+	mentionColumns = func() []importColumn {
+		cols := []importColumn{{name: ":START_ID(" + model.ReportLabel + ")"}, {name: ":END_ID(" + model.EntityLabel + ")"}}
+		for _, p := range mentionProperties() {
+			cols = append(cols, importColumn{name: p + ":" + importType(mentionPropertyType(p)), prop: p})
+		}
+		return cols
+	}()
+)
+
+// claimFile is the file of one claim type: its ends, the claim
+// properties, the type's own.
+func (w *ImportWriter) claimFile(typ string) (*importFile, error) {
+	if f := w.files["claims-"+typ]; f != nil {
+		return f, nil
+	}
+	rt, _ := model.Declared.Rel(typ) // CheckDocument verified it
+	cols := []importColumn{{name: ":START_ID(" + model.EntityLabel + ")"}, {name: ":END_ID(" + model.EntityLabel + ")"}}
+	cols = append(cols, propColumns(append(append([]model.Property{}, model.ClaimProperties...), rt.Properties...))...)
+	return w.file("claims-"+typ, "relationships", typ, cols)
+}
+
+// entityFile is the file of one label's entities: the uid, the common
+// properties, the label's own.
+func (w *ImportWriter) entityFile(label string) (*importFile, error) {
+	if f := w.files["entities-"+label]; f != nil {
+		return f, nil
+	}
+	n, _ := model.Declared.Node(label)
+	cols := append([]importColumn{{name: model.KeyProperty + ":ID(" + model.EntityLabel + ")"}}, propColumns(append(append([]model.Property{}, model.CommonProperties...), n.Properties...))...)
+	return w.file("entities-"+label, "nodes", model.EntityLabel+":"+label, cols)
 }
 
 // mentionPropertyType is the declared type of a MENTIONS property: a
@@ -324,9 +352,7 @@ func (w *ImportWriter) Close() (ImportFiles, error) {
 
 // writeEntity writes one entity node with its derived properties.
 func (w *ImportWriter) writeEntity(uid string, be *bulkEntity) error {
-	n, _ := model.Declared.Node(be.label)
-	cols := append([]importColumn{{name: model.KeyProperty + ":ID(" + model.EntityLabel + ")"}}, propColumns(append(append([]model.Property{}, model.CommonProperties...), n.Properties...))...)
-	f, err := w.file("entities-"+be.label, "nodes", model.EntityLabel+":"+be.label, cols)
+	f, err := w.entityFile(be.label)
 	if err != nil {
 		return err
 	}

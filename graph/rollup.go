@@ -11,21 +11,22 @@ import (
 )
 
 // Rollups: what a threat actor's profile lists (its victims, members,
-// campaigns, software, techniques and sources), kept on each actor node as
-// the ordered uids of each list, so that a profile reads one property per
-// list instead of walking a hub (the most prolific actor of a large graph
-// has thousands of victims). The order is the profile's: most claims
-// first, then the most recent, then uid. Each actor of a SAME_AS cluster
-// holds the cluster's lists, as queries treat a cluster as one entity.
+// campaigns, software, techniques and sources) and what targets a sector,
+// kept on each actor and sector node as the ordered uids of each list, so
+// that a query reads one property per list instead of walking a hub (the
+// most prolific actor of a large graph has thousands of victims). The
+// order is the queries': most claims first, then the most recent, then
+// uid. Each node of a SAME_AS cluster holds the cluster's lists, as
+// queries treat a cluster as one entity.
 //
 // They are kept current by the load path: the write transaction marks
-// stale (rollup_stale) every actor whose lists its claims can change, and
-// their SAME_AS clusters; resolution and `resolve --undo` mark the
-// clusters whose links they change; RefreshRollups recomputes every stale
-// actor (and the never computed), at the end of each load command, of a
-// bulk load, and of an undo. A profile says when it reads stale lists
-// (rollup_stale: a load was interrupted before its refresh; the next load
-// or `threatkg schema apply` refreshes them).
+// stale (RollupStale) every actor and sector whose lists its claims can
+// change (rolledLabels), and their SAME_AS clusters; resolution and
+// `resolve --undo` mark the clusters whose links they change;
+// RefreshRollups recomputes every stale (or never computed) node, at the
+// end of each load command, of a bulk load, and of an undo. A profile says
+// when it reads stale lists (rollups_stale: a load was interrupted before
+// its refresh; the next load or `threatkg schema apply` refreshes them).
 
 // Rollup is one list a query reads from the node it is about (a threat
 // actor, a sector).

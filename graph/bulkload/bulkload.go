@@ -163,11 +163,17 @@ func write(ctx context.Context, sources []loaders.Source, opts Options) (graph.I
 	return files, err
 }
 
-// importLocal runs the local server's script: stop, import, start.
+// importLocal runs the local server's script: stop, import, start. It is
+// not tied to ctx: an interrupt waits for the script, so that the server
+// is started again, and is reported after.
 func importLocal(ctx context.Context, script, dir string, stderr io.Writer) error {
-	cmd := exec.CommandContext(ctx, script, "import", dir)
+	cmd := exec.Command(script, "import", dir)
 	cmd.Stdout, cmd.Stderr = stderr, stderr
-	if err := cmd.Run(); err != nil {
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
 			return &ImportError{Dir: dir, Err: fmt.Errorf("%s import exited with %d", script, exit.ExitCode())}

@@ -30,10 +30,7 @@ import (
 // menuPass, whose entities resolve (APT10 is menuPass).
 func TestBulkEqualsTransactional(t *testing.T) {
 	srv := graphtest.StartPrivate(t)
-	for _, env := range srv.Env {
-		k, v, _ := strings.Cut(env, "=")
-		t.Setenv(k, v)
-	}
+	srv.Setenv(t)
 	corpusS := t.TempDir()
 	if _, err := synthetic.Generate(corpusS, synthetic.Sizes[0], 1); err != nil {
 		t.Fatal(err)
@@ -99,13 +96,11 @@ func TestBulkEqualsTransactional(t *testing.T) {
 
 // TestFailedImportLeavesAnEmptyDatabase: an import the importer rejects
 // leaves the database empty and the server running (the script removes
-// the half-written store), and bulk load says so.
+// the half-written store) and exits 3, which bulk load reports as an
+// ImportError (TestRunSteps).
 func TestFailedImportLeavesAnEmptyDatabase(t *testing.T) {
 	srv := graphtest.StartPrivate(t)
-	for _, env := range srv.Env {
-		k, v, _ := strings.Cut(env, "=")
-		t.Setenv(k, v)
-	}
+	srv.Setenv(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "n.csv"), []byte("uid:ID(Entity),name:nosuchtype\n\"a\",\"x\"\n"), 0o644); err != nil {
 		t.Fatal(err)

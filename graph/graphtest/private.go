@@ -65,6 +65,17 @@ func StartPrivate(t testing.TB) Private {
 	return p
 }
 
+// Setenv gives the test's process the script's settings (t.Setenv), so
+// that what it runs (threatkg's --local-server, the script) finds this
+// server.
+func (p Private) Setenv(t testing.TB) {
+	t.Helper()
+	for _, kv := range p.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+}
+
 // Open connects to the private server; the client is closed when the test
 // ends.
 func (p Private) Open(t testing.TB) *graph.Client {
