@@ -23,6 +23,7 @@ type oldMention struct {
 // oldClaim is a claim relationship a source had before this load.
 type oldClaim struct {
 	typ, elementID string
+	from, to       string // the uids of its ends
 }
 
 // sourceUIDs lists the documents' source uids.
@@ -90,8 +91,8 @@ func previousClaims(ctx context.Context, tx neo4j.ManagedTransaction, srcs []str
 	}
 	for _, typ := range model.Declared.RelTypes() {
 		res, err := tx.Run(ctx, fmt.Sprintf(`UNWIND $srcs AS src
-MATCH ()-[r:%s {source: src}]->()
-RETURN src, r.claim, elementId(r)`, quoteName(typ)), map[string]any{"srcs": srcs})
+MATCH (a)-[r:%s {source: src}]->(b)
+RETURN src, r.claim, elementId(r), a.uid, b.uid`, quoteName(typ)), map[string]any{"srcs": srcs})
 		if err != nil {
 			return nil, err
 		}
@@ -100,10 +101,12 @@ RETURN src, r.claim, elementId(r)`, quoteName(typ)), map[string]any{"srcs": srcs
 			src, _ := v[0].(string)
 			claim, _ := v[1].(string)
 			id, _ := v[2].(string)
+			from, _ := v[3].(string)
+			to, _ := v[4].(string)
 			if out[src] == nil {
 				out[src] = map[string]oldClaim{}
 			}
-			out[src][claim] = oldClaim{typ: typ, elementID: id}
+			out[src][claim] = oldClaim{typ: typ, elementID: id, from: from, to: to}
 		}
 		if err := res.Err(); err != nil {
 			return nil, err

@@ -244,9 +244,10 @@ func idRows(uids []string) []idRow {
 	return out
 }
 
-// rollupEntities are the entities whose nearby actors a write of the
-// documents can change: the documents' entities, the ends of their claims
-// from other sources (External), and what the sources mentioned before.
+// rollupEntities are the entities whose nearby actors and sectors a write
+// of the documents can change: the documents' entities, the ends of their
+// claims from other sources (External), what the sources mentioned before
+// and the ends of the claims they made before.
 func rollupEntities(docs []model.Document, st writeState) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -265,6 +266,10 @@ func rollupEntities(docs []model.Document, st writeState) []string {
 		}
 		for _, uid := range sortedKeys(st.oldMentions[d.Source.UID]) {
 			add(uid)
+		}
+		for _, claim := range sortedKeys(st.oldClaims[d.Source.UID]) {
+			add(st.oldClaims[d.Source.UID][claim].from)
+			add(st.oldClaims[d.Source.UID][claim].to)
 		}
 	}
 	return out
