@@ -125,24 +125,3 @@ func (r *ImportResolver) summaries(group []model.Document) ([]LoadSummary, []str
 	}
 	return out, settled
 }
-
-// attribute gives each resolution and ambiguity to the summary of the
-// first document that mentions the entity.
-func attribute(docs []model.Document, summaries []LoadSummary, resolved []Resolution, ambiguous []Ambiguity) {
-	owner := map[string]int{}
-	for i, d := range docs {
-		for _, e := range d.Entities {
-			if _, ok := owner[e.Name+"\x00"+e.Label]; !ok {
-				owner[e.Name+"\x00"+e.Label] = i
-			}
-		}
-	}
-	for _, r := range resolved {
-		i := owner[r.From+"\x00"+r.Label]
-		summaries[i].Resolved = append(summaries[i].Resolved, r)
-	}
-	for _, a := range ambiguous {
-		i := owner[a.Entity+"\x00"+a.Label]
-		summaries[i].Ambiguous = append(summaries[i].Ambiguous, a)
-	}
-}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"time"
+
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 // Timings add up how long each step of a load took (LoadOptions.Trace).
@@ -52,4 +54,25 @@ func (s Stats) Rows() Rows {
 		}
 	}
 	return rows
+}
+
+// attribute gives each resolution and ambiguity to the summary of the
+// first document that mentions the entity.
+func attribute(docs []model.Document, summaries []LoadSummary, resolved []Resolution, ambiguous []Ambiguity) {
+	owner := map[string]int{}
+	for i, d := range docs {
+		for _, e := range d.Entities {
+			if _, ok := owner[e.Name+"\x00"+e.Label]; !ok {
+				owner[e.Name+"\x00"+e.Label] = i
+			}
+		}
+	}
+	for _, r := range resolved {
+		i := owner[r.From+"\x00"+r.Label]
+		summaries[i].Resolved = append(summaries[i].Resolved, r)
+	}
+	for _, a := range ambiguous {
+		i := owner[a.Entity+"\x00"+a.Label]
+		summaries[i].Ambiguous = append(summaries[i].Ambiguous, a)
+	}
 }

@@ -245,6 +245,18 @@ func ParseParams(kvs []string) (map[string]string, error) {
 	return given, nil
 }
 
+// Known picks from values those that name one of the query's parameters:
+// one set of values (a corpus's probes) for every query of the catalogue.
+func (q Query) Known(values map[string]string) map[string]string {
+	given := map[string]string{}
+	for _, p := range q.Params {
+		if v, ok := values[p.Name]; ok {
+			given[p.Name] = v
+		}
+	}
+	return given
+}
+
 // Bind turns the user's key=value strings into the query's parameters:
 // every declared parameter gets a value (given, default, or null), unknown
 // and missing required ones are errors that list the valid parameters.

@@ -4,7 +4,6 @@
 package scripts
 
 import (
-	"bufio"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -83,7 +82,7 @@ func TestLocalNeo4jLifecycle(t *testing.T) {
 			t.Errorf("%s has mode %o, want 600", f, st.Mode().Perm())
 		}
 	}
-	settings := readEnv(t, filepath.Join(home, "env"))
+	settings := graphtest.ReadEnv(t, filepath.Join(home, "env"))
 	pid := status(t, script)
 
 	// Second start reuses the running server.
@@ -159,24 +158,6 @@ func serversFor(t *testing.T, home string) int {
 	return n
 }
 
-func readEnv(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
-		if ok {
-			env[k] = v
-		}
-	}
-	return env
-}
-
 func driver(t *testing.T, env map[string]string) neo4j.DriverWithContext {
 	t.Helper()
 	d, err := neo4j.NewDriverWithContext(env["NEO4J_URI"], neo4j.BasicAuth(env["NEO4J_USERNAME"], env["NEO4J_PASSWORD"], ""))
@@ -223,7 +204,7 @@ func TestKillServerMidLoad(t *testing.T) {
 	if out, err := script("start"); err != nil {
 		t.Fatalf("start: %v\n%s", err, out)
 	}
-	settings := readEnv(t, filepath.Join(home, "env"))
+	settings := graphtest.ReadEnv(t, filepath.Join(home, "env"))
 	cfg := graph.Config{URI: settings["NEO4J_URI"], Username: settings["NEO4J_USERNAME"], Password: settings["NEO4J_PASSWORD"], Database: settings["NEO4J_DATABASE"]}
 	open := func() *graph.Client {
 		c, err := graph.Open(context.Background(), cfg)
@@ -339,7 +320,7 @@ func TestTLSWithSelfSignedCertificate(t *testing.T) {
 	if out, err := script("start"); err != nil {
 		t.Fatalf("start: %v\n%s", err, out)
 	}
-	settings := readEnv(t, filepath.Join(home, "env"))
+	settings := graphtest.ReadEnv(t, filepath.Join(home, "env"))
 	try := func(uri string) error {
 		cfg := graph.Config{URI: uri, Username: settings["NEO4J_USERNAME"], Password: settings["NEO4J_PASSWORD"], Database: "neo4j"}
 		c, err := graph.Open(context.Background(), cfg)

@@ -107,6 +107,7 @@ func TestRunLoadBulk(t *testing.T) {
 	tests := []struct {
 		name   string
 		nodes  int64
+		down   error
 		args   []string
 		code   int
 		calls  string
@@ -124,11 +125,12 @@ func TestRunLoadBulk(t *testing.T) {
 			calls: "CheckEmpty", stdout: []string{"neo4j-admin database import full neo4j @import.args"}, stderr: []string{"wrote ", "--imported"}},
 		{name: "imported", args: []string{"load", "--bulk", "--imported", "--format", "json", seedArticle}, code: exitOK,
 			calls: "ApplySchema ResolveImported RecomputeEntities RefreshRollups", stdout: []string{`"source": "report--`}},
+		{name: "unreachable", down: errFakeDown, args: []string{"load", "--bulk", "--import-dir", importDir(), seedArticle}, code: exitUnavailable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeGraph{counts: graph.Counts{Nodes: tc.nodes}}
-			r := runFake(t, f, nil, false, tc.args...)
+			r := runFake(t, f, tc.down, false, tc.args...)
 			if r.code != tc.code {
 				t.Fatalf("exit %d, want %d; stderr: %s", r.code, tc.code, r.errOut)
 			}

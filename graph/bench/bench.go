@@ -312,12 +312,7 @@ func loads(ctx context.Context, c Client, r *Result, opts Options, log func(stri
 // measured runs the rest: a query that aggregates the whole graph gets
 // fewer runs, and the result says how many.
 func measure(ctx context.Context, c Client, q queries.Query, probes map[string]string, opts Options) (Query, error) {
-	given := map[string]string{}
-	for _, p := range q.Params {
-		if v, ok := probes[p.Name]; ok {
-			given[p.Name] = v
-		}
-	}
+	given := q.Known(probes)
 	params, err := q.Bind(given)
 	if err != nil {
 		return Query{}, fmt.Errorf("bench %s: %w", q.Name, err)

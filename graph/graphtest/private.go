@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,25 +41,14 @@ func StartPrivate(t testing.TB) Private {
 		SkipUnlessRequired(t, "no Neo4j jars in .neo4j/lib (make neo4j or make test-neo4j resolves them)")
 	}
 	home := t.TempDir()
-	env := []string{"NEO4J_LOCAL_HOME=" + home, "NEO4J_BOLT_PORT=" + freePort(t), "NEO4J_HTTP_PORT=" + freePort(t),
+	env := []string{"NEO4J_LOCAL_HOME=" + home, "NEO4J_BOLT_PORT=" + FreePort(t), "NEO4J_HTTP_PORT=" + FreePort(t),
 		"NEO4J_HEAP=512m", "NEO4J_PAGECACHE=256m"}
 	p := Private{Script: script, Env: env}
 	if out, err := p.run("start"); err != nil {
 		t.Fatalf("start a private Neo4j: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { _, _ = p.run("stop") })
-	f, err := os.Open(filepath.Join(home, "env"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	vars := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
-			vars[k] = v
-		}
-	}
+	vars := ReadEnv(t, filepath.Join(home, "env"))
 	p.Config = graph.ConfigFromEnv(func(k string) string { return vars[k] })
 	return p
 }
@@ -94,14 +82,26 @@ func (p Private) run(args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
-func freePort(t testing.TB) string {
+// ReadEnv reads the export lines scripts/neo4j-local.sh writes (its
+// home's env file) into a map.
+func ReadEnv(t testing.TB, path string) map[string]string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	defer f.Close()
+	vars := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "="); ok {
+			vars[k] = v
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return vars
 }
 
 // repoRoot is the folder of go.mod above the working directory.
