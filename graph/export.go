@@ -58,6 +58,7 @@ RETURN r {.*} AS r ORDER BY r.%s`, qReport, qKey, qKey), map[string]any{"uids": 
 			UID: str(p["uid"]), Kind: str(p["kind"]), Title: str(p["title"]), Publisher: str(p["publisher"]),
 			Date: str(p["date"]), URL: str(p["url"]), File: str(p["file"]), TextSHA256: str(p["text_sha256"]),
 			STIXID: str(p["stix_id"]), ATTACKVersion: str(p["attack_version"]), ATTACKSpecVersion: str(p["attack_spec_version"]),
+			TAXIICollection: str(p["taxii_collection"]), TAXIIAddedFirst: str(p["taxii_added_first"]), TAXIIAddedLast: str(p["taxii_added_last"]),
 		}})
 	}
 	return docs, res.Err()

@@ -18,7 +18,9 @@ func reportProps(s model.Source, now time.Time) map[string]any {
 		"loaded_at":      now.UTC().Format(time.RFC3339),
 		"stix_id":        nilIfEmpty(s.STIXID),
 		"attack_version": nilIfEmpty(s.ATTACKVersion), "attack_spec_version": nilIfEmpty(s.ATTACKSpecVersion),
-		"skipped": nilIfNoStrings(s.Skipped),
+		"skipped":          nilIfNoStrings(s.Skipped),
+		"taxii_collection": nilIfEmpty(s.TAXIICollection), "taxii_added_first": nilIfEmpty(s.TAXIIAddedFirst),
+		"taxii_added_last": nilIfEmpty(s.TAXIIAddedLast),
 	}
 	return props
 }

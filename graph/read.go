@@ -192,3 +192,30 @@ func (c *Client) EntityNames(ctx context.Context, label string) ([]NamedEntity, 
 	}
 	return out, nil
 }
+
+var taxiiAddedLastCypher = cypher(`MATCH (r:{{Report}})
+WHERE r.taxii_collection = $collection AND r.taxii_added_last IS NOT NULL
+RETURN DISTINCT r.taxii_added_last`)
+
+// TAXIIAddedLast is where the next pull of a TAXII collection starts: the
+// newest date_added the pulls loaded from it so far recorded (their Report
+// nodes keep it), or "" if none was loaded. The values are compared as
+// times: RFC 3339 strings with and without fractions do not sort as text.
+func (c *Client) TAXIIAddedLast(ctx context.Context, collection string) (string, error) {
+	rows, err := c.Read(ctx, taxiiAddedLastCypher, map[string]any{"collection": collection})
+	if err != nil {
+		return "", err
+	}
+	newest, at := "", time.Time{}
+	for _, r := range rows.Records {
+		s, _ := r[0].(string)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			continue // not written by threatkg: ignore rather than guess
+		}
+		if newest == "" || t.After(at) {
+			newest, at = s, t
+		}
+	}
+	return newest, nil
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/threatkg/threatkg/graph/model"
+	"github.com/threatkg/threatkg/loaders/taxii"
 )
 
 // DefaultKeepInMemory bounds the input an Opener keeps in memory between
@@ -233,6 +234,25 @@ func (o *Opener) stixSource(name string, data []byte) (Source, error) {
 		return Source{}, err
 	}
 	return Source{Name: name, docs: res.Documents, Unresolved: res.Unresolved, Skipped: res.Skipped, size: len(data)}, nil
+}
+
+// OpenPull validates what one TAXII pull fetched as a source named by the
+// collection's URL: its objects, wrapped in a bundle (taxii.Pull.Bundle),
+// read as STIX (ReadSTIXFeed).
+func (o *Opener) OpenPull(f taxii.Fetched) (Source, error) {
+	name := f.Key
+	data, err := f.Bundle(name)
+	if err != nil {
+		return Source{}, &taxii.Error{URL: name, Msg: "a bad object", Err: err}
+	}
+	feed := Feed{Collection: name, Title: f.Collection.Title, AddedFirst: f.AddedFirst, AddedLast: f.AddedLast}
+	res, err := ReadSTIXFeed(name, data, model.Declared, feed)
+	if err != nil {
+		return Source{}, err
+	}
+	src := Source{Name: name, docs: res.Documents, Unresolved: res.Unresolved, Skipped: res.Skipped, size: len(data)}
+	src.count()
+	return src, nil
 }
 
 // fetch downloads a STIX file, bounded in time and size.

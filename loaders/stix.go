@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -154,6 +155,26 @@ type placedObject struct {
 // (JSON syntax, required properties, id shapes, timestamps, references) and
 // returns every problem with its line and column as an *InputError.
 func ReadSTIX(name string, data []byte, m model.Model) (STIXResult, error) {
+	return readSTIX(name, data, m, nil)
+}
+
+// Feed says where a bundle of fetched objects came from: a TAXII pull.
+type Feed struct {
+	Collection            string // taxii+https://host/api-root/collections/ID/
+	Title                 string // the collection's title
+	AddedFirst, AddedLast string // date_added of the first and last object fetched
+}
+
+// ReadSTIXFeed reads the bundle made of one pull of a TAXII collection. Its
+// Report is keyed by the collection and the bundle's id (derived from what
+// was fetched), never by an x-mitre-collection object among the objects:
+// each incremental pull is a source of its own, which a later pull must
+// not replace.
+func ReadSTIXFeed(name string, data []byte, m model.Model, feed Feed) (STIXResult, error) {
+	return readSTIX(name, data, m, &feed)
+}
+
+func readSTIX(name string, data []byte, m model.Model, feed *Feed) (STIXResult, error) {
 	ps := &problems{file: name}
 	if len(data) > MaxSTIXSize {
 		ps.at(0, 0, "larger than %d MiB; threatkg reads at most that much of one file", MaxSTIXSize>>20)
@@ -221,7 +242,7 @@ func ReadSTIX(name string, data []byte, m model.Model) (STIXResult, error) {
 	if err := ps.err(); err != nil {
 		return STIXResult{}, err
 	}
-	r := &stixReader{ps: ps, model: m, name: name, byID: map[string]*placedObject{}, skip: map[string]int{}}
+	r := &stixReader{ps: ps, model: m, name: name, byID: map[string]*placedObject{}, skip: map[string]int{}, feed: feed}
 	return r.read(objects, bundleID, data)
 }
 
@@ -285,6 +306,7 @@ type stixReader struct {
 	skip  map[string]int // reason -> count
 	// labels of the objects that became entities
 	labels map[string]string
+	feed   *Feed // a TAXII pull's bundle; nil for a file
 }
 
 func (r *stixReader) skipped(format string, args ...any) { r.skip[fmt.Sprintf(format, args...)]++ }
@@ -813,6 +835,13 @@ func (r *stixReader) source(objects []placedObject, bundleID string, data []byte
 		}
 	}
 	s.UID = model.ReportUID("stix:" + key)
+	if f := r.feed; f != nil {
+		s.UID = model.ReportUID("taxii:" + f.Collection + "\x00" + bundleID)
+		s.Kind, s.File, s.URL = "taxii-pull", "", f.Collection
+		s.TAXIICollection, s.TAXIIAddedFirst, s.TAXIIAddedLast = f.Collection, f.AddedFirst, f.AddedLast
+		s.Title = fmt.Sprintf("TAXII collection %s: %d objects added %s to %s", cmp.Or(f.Title, f.Collection), len(objects),
+			cmp.Or(f.AddedFirst, "?"), cmp.Or(f.AddedLast, "?"))
+	}
 	best := ""
 	for ref, n := range creators {
 		if best == "" || n > creators[best] || (n == creators[best] && ref < best) {

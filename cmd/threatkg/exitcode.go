@@ -9,6 +9,7 @@ import (
 
 	"github.com/threatkg/threatkg/graph"
 	"github.com/threatkg/threatkg/loaders"
+	"github.com/threatkg/threatkg/loaders/taxii"
 	"github.com/threatkg/threatkg/queries"
 )
 
@@ -50,6 +51,16 @@ func exitCode(err error) int {
 			return exitUsage
 		}
 		return exitUnavailable
+	}
+	var feedErr *taxii.Error
+	if errors.As(err, &feedErr) {
+		switch {
+		case feedErr.Unavailable():
+			return exitUnavailable
+		case feedErr.Status >= 400 && feedErr.Status < 500 || feedErr.Status == 0:
+			return exitUsage // a URL that is no TAXII 2.1 collection, or an answer that is not TAXII
+		}
+		return exitError
 	}
 	var (
 		usage    *usageError

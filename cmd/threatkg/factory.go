@@ -25,6 +25,7 @@ type (
 		LoadDocuments(ctx context.Context, docs []model.Document, opts graph.LoadOptions) ([]graph.LoadSummary, error)
 		EntityLabels(ctx context.Context, uids []string) (map[string]string, error)
 		RefreshRollups(ctx context.Context) (int, error)
+		TAXIIAddedLast(ctx context.Context, collection string) (string, error)
 	}
 	readClient interface {
 		session

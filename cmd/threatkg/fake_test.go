@@ -31,6 +31,7 @@ type fakeGraph struct {
 	counts      graph.Counts
 	schema      graph.SchemaStatus
 	deleted     int64
+	addedLast   map[string]string // TAXII collection -> where its next pull starts
 	failWith    error // returned by every call that talks to the graph
 
 	// what it was asked
@@ -138,6 +139,9 @@ func (f *fakeGraph) CheckEmpty(context.Context) error {
 }
 func (f *fakeGraph) Reconnect(context.Context) error             { return f.call("Reconnect") }
 func (f *fakeGraph) RefreshRollups(context.Context) (int, error) { return 0, f.call("RefreshRollups") }
+func (f *fakeGraph) TAXIIAddedLast(_ context.Context, collection string) (string, error) {
+	return f.addedLast[collection], f.call("TAXIIAddedLast")
+}
 func (f *fakeGraph) ResolveImported(_ context.Context, _ *graph.ImportResolver, docs []model.Document, _ graph.LoadOptions) ([]graph.LoadSummary, error) {
 	f.loaded = append(f.loaded, docs...)
 	out := make([]graph.LoadSummary, len(docs))

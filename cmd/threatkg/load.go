@@ -25,6 +25,7 @@ type loadOptions struct {
 	keep      int // loaders.Opener.KeepInMemory (0: its default); tests spool everything
 	bulk      bulkload.Options
 	isBulk    bool
+	feed      feedOptions // TAXII collections among the paths
 }
 
 // newLoadCmd binds the command's flags to its options; runF runs it (nil:
@@ -53,6 +54,8 @@ func newLoadCmd(g *globalOptions, runF func(context.Context, *loadOptions) error
 	cmd.Flags().StringVar(&opts.bulk.Dir, "import-dir", "", "with --bulk: write the importer's CSV files here (default: a temporary folder, removed after a local import)")
 	cmd.Flags().StringVar(&opts.bulk.LocalServer, "local-server", "", "with --bulk: the scripts/neo4j-local.sh of the server, which threatkg stops, imports into and starts")
 	cmd.Flags().BoolVar(&opts.bulk.Imported, "imported", false, "with --bulk: you ran the import; create the schema and resolve (give the same PATHs)")
+	cmd.Flags().StringVar(&opts.feed.addedAfter, "added-after", "", "with a TAXII collection: fetch the objects added after this time (RFC 3339) instead of after the last pull")
+	cmd.Flags().IntVar(&opts.feed.pageSize, "page-size", 0, "with a TAXII collection: objects per page to ask for (default: the server's)")
 	return cmd
 }
 
@@ -63,20 +66,45 @@ func runLoad(ctx context.Context, opts *loadOptions) error {
 	if opts.txRows < 1 {
 		return usageErrorf("--transaction-rows must be at least 1")
 	}
+	feeds, files := splitFeeds(opts.paths)
+	if err := opts.feed.check(feeds, opts.isBulk); err != nil {
+		return err
+	}
 	if err := opts.bulk.Check(opts.isBulk, opts.dryRun); err != nil {
 		return &usageError{err}
 	}
 	// Validate every input before connecting, and before writing anything.
-	paths, err := loaders.ExpandSources(opts.paths, opts.recursive)
-	if err != nil {
-		return err
-	}
 	opener := &loaders.Opener{UserAgent: userAgent(), KeepInMemory: opts.keep}
-	sources, err := opener.OpenAll(ctx, paths)
+	var sources []loaders.Source
+	if len(files) > 0 {
+		paths, err := loaders.ExpandSources(files, opts.recursive)
+		if err != nil {
+			return err
+		}
+		if sources, err = opener.OpenAll(ctx, paths); err != nil {
+			return err
+		}
+	}
+	if len(feeds) == 0 {
+		return ingest(ctx, opts, sources)
+	}
+	// A TAXII pull starts where the graph's last pull of the collection
+	// ended: connect first, then fetch and validate, then write.
+	defer loaders.Release(sources)
+	client, err := clientOf(ctx, opts.global, opts.global.clients.loader)
 	if err != nil {
 		return err
 	}
-	return ingest(ctx, opts, sources)
+	defer client.Close(context.Background())
+	pulled, err := pullFeeds(ctx, opts, client, opener, feeds)
+	if err != nil {
+		return err
+	}
+	sources = append(sources, pulled...)
+	if len(sources) == 0 {
+		return nil // every collection is up to date (said on stderr)
+	}
+	return ingestWith(ctx, opts, client, sources)
 }
 
 // ingest writes validated sources (files, or a draft in memory) with one
@@ -88,6 +116,11 @@ func ingest(ctx context.Context, opts *loadOptions, sources []loaders.Source) er
 		return err
 	}
 	defer client.Close(context.Background())
+	return ingestWith(ctx, opts, client, sources)
+}
+
+// ingestWith is ingest on an open client.
+func ingestWith(ctx context.Context, opts *loadOptions, client loadClient, sources []loaders.Source) error {
 	if err := loaders.ResolveReferences(ctx, sources, client.EntityLabels); err != nil {
 		return err
 	}

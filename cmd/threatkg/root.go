@@ -137,7 +137,7 @@ func newRootCmdWith(g *globalOptions) *cobra.Command {
 	pf.BoolVar(&g.passwordStdin, "password-stdin", false, "read the password from the first line of standard input (else env NEO4J_PASSWORD)")
 
 	root.AddCommand(newDoctorCmd(g, nil), newSchemaCmd(g, nil), newLoadCmd(g, nil), newQueryCmd(g, nil), newStatsCmd(g, nil), newResetCmd(g, nil),
-		newResolveCmd(g, nil), newExportCmd(g, nil), newBrowserCmd(), newBenchCmd(g, nil), newExtractCmd(g, nil))
+		newResolveCmd(g, nil), newExportCmd(g, nil), newBrowserCmd(), newBenchCmd(g, nil), newExtractCmd(g, nil), newTaxiiCmd(g, nil))
 	markCommandErrors(root)
 	return root
 }

@@ -19,9 +19,11 @@ import (
 //
 // The line budget was 1,800 when the commands became wiring (1,799 lines);
 // it grew to 1,900 with load's bulk path (four flags, a second client and
-// its output), whose logic is in graph/bulkload.
+// its output), whose logic is in graph/bulkload, and to 2,100 with the
+// TAXII commands (taxii collections; load's feeds, their two flags and
+// messages), whose logic is in loaders/taxii.
 func TestCommandsAreWiring(t *testing.T) {
-	const maxLines, maxFuncLines = 1900, 60
+	const maxLines, maxFuncLines = 2100, 60
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

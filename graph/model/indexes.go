@@ -35,7 +35,8 @@ const (
 )
 
 // Indexes lists every index the model needs, in a stable order: the two
-// fulltext indexes on entities, a range index on external ids, and one range
+// fulltext indexes on entities, a range index on external ids, one on the
+// TAXII collection of Reports, and one range
 // index on the source of each claim type, through which a load finds the
 // claims a source made before (instead of walking every relationship of
 // the entities it mentions, which is slow for hubs such as popular
@@ -48,6 +49,8 @@ func (m Model) Indexes() []Index {
 			Analyzer: "keyword", Purpose: "find the entities with a normalised key (entity resolution)"},
 		{Name: "threatkg_entity_external_id", Kind: RangeIndex, Label: EntityLabel, Properties: []string{"external_id"},
 			Purpose: "look an entity up by ATT&CK id (T1199, G0045)"},
+		{Name: "threatkg_report_taxii_collection", Kind: RangeIndex, Label: ReportLabel, Properties: []string{"taxii_collection"},
+			Purpose: "find the pulls of a TAXII collection (where the next pull starts)"},
 	}
 	for _, r := range m.Rels {
 		out = append(out, Index{Name: fmt.Sprintf("threatkg_claim_source_%s", r.Type), Kind: RangeIndex, RelType: r.Type,

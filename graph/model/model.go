@@ -351,7 +351,7 @@ func isIdentifier(s string) bool {
 // ReportProperties are carried by every Report node (a source document).
 var ReportProperties = []Property{
 	{Name: "uid", Type: String, Description: "report--<UUIDv5 of the source's URL, or of its title and date>"},
-	{Name: "kind", Type: String, Description: "article, stix-bundle, ..."},
+	{Name: "kind", Type: String, Description: "article, stix-bundle, stix-report, taxii-pull, ..."},
 	{Name: "title", Type: String, Description: "title of the document"},
 	{Name: "publisher", Type: String, Description: "who published it"},
 	{Name: "date", Type: Date, Description: "publication date"},
@@ -364,6 +364,9 @@ var ReportProperties = []Property{
 	{Name: "attack_version", Type: String, Description: "for MITRE ATT&CK data: the ATT&CK release, when the bundle says"},
 	{Name: "attack_spec_version", Type: String, Description: "for MITRE ATT&CK data: the newest ATT&CK data-model version of its objects"},
 	{Name: "skipped", Type: StringList, Description: "what the loader skipped and why, counted (unknown types, revoked objects, ...)"},
+	{Name: "taxii_collection", Type: String, Description: "for a TAXII pull: the collection's URL (taxii+https://host/api-root/collections/ID/)"},
+	{Name: "taxii_added_first", Type: String, Description: "for a TAXII pull: date_added of the first object it fetched"},
+	{Name: "taxii_added_last", Type: String, Description: "for a TAXII pull: date_added of the last object it fetched; the next pull asks for objects added after it"},
 }
 
 // Property returns the declared property of a label (common or specific).

@@ -86,6 +86,14 @@ type Source struct {
 	ATTACKVersion     string
 	ATTACKSpecVersion string
 	Skipped           []string // "12 indicator objects (type not in the model)", ...
+	// TAXII pulls only: the collection (taxii+https://...) and the
+	// date_added of the first and last object fetched; the next pull of
+	// the collection asks for what was added after the newest AddedLast.
+	// (omitempty: the content digest of every other source stays what it
+	// was before these fields existed.)
+	TAXIICollection string `json:",omitempty"`
+	TAXIIAddedFirst string `json:",omitempty"`
+	TAXIIAddedLast  string `json:",omitempty"`
 }
 
 // Entity is what the source says of one entity.
