@@ -229,6 +229,13 @@ func (o *Opener) Open(ctx context.Context, p string) (Source, error) {
 }
 
 func (o *Opener) stixSource(name string, data []byte) (Source, error) {
+	if LooksLikeGalaxy(data) {
+		doc, err := ReadGalaxy(name, data, model.Declared)
+		if err != nil {
+			return Source{}, err
+		}
+		return Source{Name: name, docs: []model.Document{doc}, Skipped: doc.Source.Skipped, size: len(data)}, nil
+	}
 	res, err := ReadSTIX(name, data, model.Declared)
 	if err != nil {
 		return Source{}, err

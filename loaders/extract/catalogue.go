@@ -517,3 +517,66 @@ var (
 	orgCueWords    = []string{"Researchers", "Analysts", "Experts", "discovered", "identified", "observed", "uncovered", "detected", "assessed", "noticed", "seen", "tracked", "researchers", "analysts", "experts", "investigators", "engineers", "team", "colleagues", "folks", "partners",
 		"firm", "compan", "vendor", "provider", "according to", "Threat Intelligence", "Research Team", "telemetry"}
 )
+
+// CountryName finds a country of the catalogue (world-countries) by its
+// ISO 3166-1 alpha-2 code or by one of its names, in any case: the common
+// name, official and other names, and ISO 3166's inverted short names
+// ("Iran (Islamic Republic of)", "Korea (Republic of)"), which CFR's and
+// MISP's data use. It returns the common name, which the graph's Country
+// entities carry, and the code.
+func CountryName(s string) (name, iso2 string, ok bool) {
+	s = withoutThe(s)
+	if base, rest, inverted := strings.Cut(s, " ("); inverted && strings.HasSuffix(rest, ")") {
+		s = strings.TrimSuffix(rest, ")") + " " + base // "Islamic Republic of" + " Iran"
+	}
+	idx := countryIndex()
+	if len(s) == 2 {
+		if c, ok := idx[strings.ToUpper(s)]; ok {
+			return c.name, c.iso2, true
+		}
+	}
+	if c, ok := idx[model.Normalize(s)]; ok {
+		return c.name, c.iso2, true
+	}
+	return "", "", false
+}
+
+// countryIndex maps ISO codes (upper case) and normalised names (lower
+// case, so never a code) to the catalogue's countries.
+var countryIndex = sync.OnceValue(func() map[string]*catCountry {
+	idx := map[string]*catCountry{}
+	cs := loadCatalogue().countries
+	for i := range cs {
+		c := &cs[i]
+		idx[c.iso2] = c
+		for _, n := range append([]string{c.name}, c.other...) {
+			if k := model.Normalize(n); idx[k] == nil {
+				idx[k] = c
+			}
+		}
+	}
+	return idx
+})
+
+// withoutThe drops a leading English article: "The Philippines", "the
+// Middle East" are the Philippines and the Middle East.
+func withoutThe(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 4 && strings.EqualFold(s[:4], "the ") {
+		return strings.TrimSpace(s[4:])
+	}
+	return s
+}
+
+// RegionName finds a world region of the catalogue (UN M49 and STIX's
+// region vocabulary) by its name, in any case ("middle east", "The Middle
+// East").
+func RegionName(s string) (string, bool) {
+	key := model.Normalize(withoutThe(s))
+	for _, r := range loadCatalogue().regions {
+		if model.Normalize(r) == key {
+			return r, true
+		}
+	}
+	return "", false
+}

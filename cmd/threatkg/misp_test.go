@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/threatkg/threatkg/graph/graphtest"
+)
+
+const threatActorGalaxy = "../../testdata/catalogues/misp-galaxy/threat-actor.json.gz"
+
+// TestMISPGalaxyJoinsATTACKAndTheArticle: MISP's APT10 cluster is the
+// article's APT10 (same name) and resolution links it to ATT&CK's
+// menuPass; its victims and sponsor reach the actor's profile, with the
+// galaxy as their source. A second load of the galaxy changes nothing.
+func TestMISPGalaxyJoinsATTACKAndTheArticle(t *testing.T) {
+	c := graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	for _, src := range []string{seedArticle, menupassBundle, threatActorGalaxy} {
+		if code, _, errOut := runCLI(t, env, "", "load", src); code != exitOK {
+			t.Fatalf("load %s: exit %d: %s", src, code, errOut)
+		}
+	}
+	_, out, _ := runCLI(t, env, "", "resolve", "--explain", "APT10")
+	if !strings.Contains(out, "menuPass") || !strings.Contains(out, `"apt10"`) {
+		t.Errorf("resolve --explain APT10:\n%s", out)
+	}
+	rows := queryJSON(t, env, "actor-profile", "--param", "actor=Stone Panda", "--param", "top=100")
+	if len(rows) != 1 {
+		t.Fatalf("actor-profile Stone Panda: %d rows: %v", len(rows), rows)
+	}
+	var victims []string
+	for _, v := range rows[0]["victims"].([]any) {
+		victims = append(victims, v.(string))
+	}
+	joined := strings.Join(victims, "; ")
+	if !strings.Contains(joined, "Japan") || !strings.Contains(joined, "Sweden") {
+		t.Errorf("victims lack MISP's Japan and Sweden: %s", joined)
+	}
+	prov := queryJSON(t, env, "provenance", "--param", "name=APT10")
+	found := false
+	for _, r := range prov {
+		for _, v := range r {
+			if s, ok := v.(string); ok && strings.Contains(s, "MISP galaxy Threat Actor") {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("provenance of APT10 does not name the galaxy: %v", prov)
+	}
+	before := graphtest.Fingerprint(t, c, "loaded_at")
+	if code, _, errOut := runCLI(t, env, "", "load", threatActorGalaxy); code != exitOK {
+		t.Fatalf("load again: exit %d: %s", code, errOut)
+	}
+	if graphtest.Fingerprint(t, c, "loaded_at") != before {
+		t.Error("loading the galaxy again changed the graph")
+	}
+}
