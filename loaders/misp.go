@@ -51,17 +51,43 @@ func galaxyRule(typ string) (GalaxyRule, bool) {
 }
 
 // LooksLikeGalaxy reports whether a JSON document is a MISP galaxy cluster
-// file: an object with "values" and "uuid", and no STIX "type" of bundle.
+// file: an object with a "uuid" and then a list of "values" (MISP writes
+// the keys in order), and no STIX "objects" or "type": "bundle". It reads
+// the top-level keys only up to the first big one, so a STIX bundle of
+// hundreds of megabytes costs nothing.
 func LooksLikeGalaxy(data []byte) bool {
-	var head struct {
-		Type   string          `json:"type"`
-		UUID   string          `json:"uuid"`
-		Values json.RawMessage `json:"values"`
-	}
-	if json.Unmarshal(data, &head) != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return false
 	}
-	return head.UUID != "" && len(head.Values) > 0 && head.Values[0] == '[' && head.Type != "bundle"
+	uuid := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch key, _ := t.(string); key {
+		case "objects", "spec_version", "id":
+			return false // STIX
+		case "values":
+			t, err := dec.Token()
+			return err == nil && t == json.Delim('[') && uuid
+		default:
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return false
+			}
+			switch key {
+			case "uuid":
+				uuid = true
+			case "type":
+				if string(v) == `"bundle"` {
+					return false
+				}
+			}
+		}
+	}
+	return false
 }
 
 type galaxyCluster struct {

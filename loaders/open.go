@@ -196,7 +196,7 @@ func (o *Opener) Open(ctx context.Context, p string) (Source, error) {
 		if err != nil {
 			return Source{}, notSource(err.Error())
 		}
-		return o.stixSource(p, data)
+		return o.jsonSource(p, data)
 	}
 	if yamlPath, ok := ArticlePath(p); ok {
 		doc, err := ReadArticle(yamlPath, model.Declared)
@@ -225,10 +225,11 @@ func (o *Opener) Open(ctx context.Context, p string) (Source, error) {
 	if !LooksLikeJSON(strings.TrimSuffix(p, ".gz"), data[:min(len(data), 512)]) {
 		return Source{}, notSource("not a source threatkg reads: neither an annotated article (.yaml) nor STIX 2.1 JSON")
 	}
-	return o.stixSource(p, data)
+	return o.jsonSource(p, data)
 }
 
-func (o *Opener) stixSource(name string, data []byte) (Source, error) {
+// jsonSource reads a JSON source: a MISP galaxy or STIX.
+func (o *Opener) jsonSource(name string, data []byte) (Source, error) {
 	if LooksLikeGalaxy(data) {
 		doc, err := ReadGalaxy(name, data, model.Declared)
 		if err != nil {
