@@ -40,6 +40,8 @@ type (
 	exportClient interface {
 		session
 		Documents(ctx context.Context, sourceUIDs []string) ([]model.Document, error)
+		TechniqueCoverage(ctx context.Context, names ...string) ([]model.TechniqueUse, error)
+		ATTACKVersion(ctx context.Context) (string, error)
 	}
 	statsClient interface {
 		session

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,8 @@ type fakeGraph struct {
 	schema      graph.SchemaStatus
 	deleted     int64
 	addedLast   map[string]string // TAXII collection -> where its next pull starts
+	coverage    map[string][]model.TechniqueUse
+	attack      string
 	failWith    error // returned by every call that talks to the graph
 
 	// what it was asked
@@ -139,6 +142,19 @@ func (f *fakeGraph) CheckEmpty(context.Context) error {
 }
 func (f *fakeGraph) Reconnect(context.Context) error             { return f.call("Reconnect") }
 func (f *fakeGraph) RefreshRollups(context.Context) (int, error) { return 0, f.call("RefreshRollups") }
+func (f *fakeGraph) TechniqueCoverage(_ context.Context, names ...string) ([]model.TechniqueUse, error) {
+	var out []model.TechniqueUse
+	for _, n := range names {
+		if f.coverage[n] == nil {
+			return nil, &graph.NotFoundError{What: fmt.Sprintf("no threat actor or campaign is called %q", n)}
+		}
+		out = append(out, f.coverage[n]...)
+	}
+	return out, f.call("TechniqueCoverage")
+}
+func (f *fakeGraph) ATTACKVersion(context.Context) (string, error) {
+	return f.attack, f.call("ATTACKVersion")
+}
 func (f *fakeGraph) TAXIIAddedLast(_ context.Context, collection string) (string, error) {
 	return f.addedLast[collection], f.call("TAXIIAddedLast")
 }

@@ -21,9 +21,10 @@ import (
 // it grew to 1,900 with load's bulk path (four flags, a second client and
 // its output), whose logic is in graph/bulkload, and to 2,100 with the
 // TAXII commands (taxii collections; load's feeds, their two flags and
-// messages), whose logic is in loaders/taxii.
+// messages), whose logic is in loaders/taxii, and to 2,150 with export's
+// Navigator layers (two flags' checks; the layer is built in loaders).
 func TestCommandsAreWiring(t *testing.T) {
-	const maxLines, maxFuncLines = 2100, 60
+	const maxLines, maxFuncLines = 2150, 60
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

@@ -239,3 +239,20 @@ func isClaimProperty(name string) bool {
 	}
 	return false
 }
+
+// TechniqueUse is one claim that a threat actor or campaign (with the nodes
+// resolved to it) uses an ATT&CK technique, directly or through software
+// it uses: what an ATT&CK Navigator layer shows.
+type TechniqueUse struct {
+	Subject      string // the subject's name (of its cluster's representative)
+	SubjectLabel string // ThreatActor or Campaign
+	TechniqueID  string // T1199, T1003.002
+	Technique    string
+	TechniqueURL string
+	Tactics      []string
+	Via          string // "directly", or "software: PlugX"
+	Evidence     string // the claim's quote
+	Source       string // the uid of the Report that makes the claim
+	SourceTitle  string
+	Date         string
+}
