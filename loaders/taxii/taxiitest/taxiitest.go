@@ -34,10 +34,10 @@ const (
 // Objects[i] (RFC 3339); a missing one is 2024-01-01T00:00:00Z plus i
 // seconds, so the objects keep their order.
 type Collection struct {
-	ID, Title          string
-	CanRead, CanWrite  bool
-	Objects            []map[string]any
-	Added              []string
+	ID, Title         string
+	CanRead, CanWrite bool
+	Objects           []map[string]any
+	Added             []string
 }
 
 // Server is a running medallion.
