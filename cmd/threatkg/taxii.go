@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -64,7 +65,7 @@ func pullFeeds(ctx context.Context, opts *loadOptions, client loadClient, opener
 		if err != nil {
 			return nil, err
 		}
-		logf(opts.global.io, "taxii %s: %d objects in %d pages (added after %s)", f.Key, len(f.Objects), f.Pages, orText(f.Since, "the start"))
+		logf(opts.global.io, "taxii %s: %d objects in %d pages (added after %s)", f.Key, len(f.Objects), f.Pages, cmp.Or(f.Since, "the start"))
 		if len(f.Objects) == 0 {
 			logf(opts.global.io, "taxii %s: up to date, nothing to load", f.Key)
 			continue
@@ -82,13 +83,6 @@ func pullFeeds(ctx context.Context, opts *loadOptions, client loadClient, opener
 }
 
 func logf(io ioStreams, format string, a ...any) { fmt.Fprintf(io.ErrOut, format+"\n", a...) }
-
-func orText(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
 
 type taxiiOptions struct {
 	global *globalOptions

@@ -20,10 +20,7 @@ const (
 // withTAXII adds the test server's credentials to a command's environment.
 func withTAXII(env map[string]string) map[string]string {
 	out := maps.Clone(env)
-	for _, kv := range taxiitest.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		out[k] = v
-	}
+	maps.Copy(out, taxiitest.Env())
 	return out
 }
 

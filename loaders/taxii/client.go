@@ -329,8 +329,7 @@ const maxPages = 100000
 
 // Objects fetches the collection's objects added after addedAfter (RFC 3339;
 // empty: all), following more/next until the server says there is no more.
-// page, if not nil, is told each page's object count.
-func (c *Client) Objects(ctx context.Context, col Collection, addedAfter string, page func(n int)) (Pull, error) {
+func (c *Client) Objects(ctx context.Context, col Collection, addedAfter string) (Pull, error) {
 	base := strings.TrimSuffix(col.APIRoot, "/") + "/collections/" + col.ID + "/objects/"
 	var pull Pull
 	next, firstPage := "", 0
@@ -369,9 +368,6 @@ func (c *Client) Objects(ctx context.Context, col Collection, addedAfter string,
 			firstPage = len(env.Objects)
 		}
 		pull.Objects = append(pull.Objects, env.Objects...)
-		if page != nil {
-			page(len(env.Objects))
-		}
 		if first := h.Get("X-TAXII-Date-Added-First"); first != "" && pull.AddedFirst == "" {
 			pull.AddedFirst = first
 		}
@@ -467,6 +463,6 @@ func (c *Client) Fetch(ctx context.Context, raw, addedAfter string, lastPull fun
 			return Fetched{}, err
 		}
 	}
-	f.Pull, err = c.Objects(ctx, col, f.Since, nil)
+	f.Pull, err = c.Objects(ctx, col, f.Since)
 	return f, err
 }

@@ -56,7 +56,7 @@ func TestPullFollowsPages(t *testing.T) {
 	if col.Title != "menuPass" || col.URL() != srv.CollectionURL(collection) {
 		t.Errorf("collection %+v, URL %s", col, col.URL())
 	}
-	pull, err := c.Objects(ctx, col, "", nil)
+	pull, err := c.Objects(ctx, col, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestPullFollowsPages(t *testing.T) {
 	// next, which the client then sends.
 	whole := client()
 	whole.PageSize = 0
-	if p, err := whole.Objects(ctx, col, "", nil); err != nil || p.Pages != 3 || len(p.Objects) != len(objects) {
+	if p, err := whole.Objects(ctx, col, ""); err != nil || p.Pages != 3 || len(p.Objects) != len(objects) {
 		t.Errorf("server-sized pages: %d pages, %d objects, %v", p.Pages, len(p.Objects), err)
 	}
 	first, _ := taxii.ParseTimestamp(pull.AddedFirst)
@@ -87,7 +87,7 @@ func TestPullFollowsPages(t *testing.T) {
 
 	// From the last date_added on: only what is added later.
 	srv.Add(t, collection, []map[string]any{identity("a later object")})
-	again, err := c.Objects(ctx, col, pull.AddedLast, nil)
+	again, err := c.Objects(ctx, col, pull.AddedLast)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestRefusals(t *testing.T) {
 			c := &taxii.Client{Auth: tt.auth}
 			var err error
 			if tt.objects {
-				_, err = c.Objects(context.Background(), taxii.Collection{APIRoot: srv.Base + taxiitest.APIRoot + "/", ID: closed}, "", nil)
+				_, err = c.Objects(context.Background(), taxii.Collection{APIRoot: srv.Base + taxiitest.APIRoot + "/", ID: closed}, "")
 			} else {
 				_, err = c.Collection(context.Background(), tt.url)
 			}

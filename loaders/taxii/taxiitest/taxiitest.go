@@ -272,7 +272,7 @@ func ReadBundle(t testing.TB, path string) []map[string]any {
 	return b.Objects
 }
 
-// Env is what a threatkg process needs to authenticate (KEY=value).
-func Env() []string {
-	return []string{"TAXII_USERNAME=" + Username, "TAXII_PASSWORD=" + Password}
+// Env is what a threatkg process needs to authenticate to the server.
+func Env() map[string]string {
+	return map[string]string{"TAXII_USERNAME": Username, "TAXII_PASSWORD": Password}
 }
