@@ -16,7 +16,7 @@ BENCH_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-bench NEO4J_BOLT_PORT=7689 NEO4
 BENCH_RUNS ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo test e2e fuzz vet unit bench bench-large bench-go bench-neo4j bench-neo4j-stop neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean taxii-server
+.PHONY: help build demo test e2e fuzz vet unit bench bench-large bench-go bench-neo4j bench-neo4j-stop neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean taxii-server python-tools
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,9 +54,9 @@ demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer can
 	echo "A query as a graph:    $(BIN) query actors-victims --param actor=APT10 --browser --open"; \
 	echo "More queries:  . .neo4j/env && $(BIN) query"
 
-test: vet test-neo4j taxii-server ## go vet, then every test against a real local Neo4j (started if needed) and medallion, then a short fuzz run
+test: vet test-neo4j python-tools ## go vet, then every test against a real local Neo4j (started if needed), medallion and stix2-validator, then a short fuzz run
 	@set -a; . .neo4j-test/env; set +a; \
-	THREATKG_REQUIRE_NEO4J=1 THREATKG_REQUIRE_TAXII=1 $(GO) test -count=1 -timeout 30m -v ./...
+	THREATKG_REQUIRE_NEO4J=1 THREATKG_REQUIRE_TAXII=1 THREATKG_REQUIRE_STIX_VALIDATOR=1 $(GO) test -count=1 -timeout 30m -v ./...
 	@$(MAKE) -s fuzz FUZZTIME=5000x
 
 # The fuzz budget is a count of executions ("Nx"), not a duration: with a
@@ -76,14 +76,19 @@ e2e: vet test-neo4j ## the browser tests (headless Chromium); refreshes docs/bro
 	@set -a; . .neo4j-test/env; set +a; \
 	THREATKG_REQUIRE_NEO4J=1 THREATKG_SCREENSHOT_DIR=$(CURDIR)/docs $(GO) test -count=1 -v -run 'TestBrowser' ./cmd/threatkg/
 
-# OASIS's TAXII 2.1 reference server, medallion, for the TAXII tests (they
-# start it themselves, with its memory backend): a Python virtual
-# environment in .venv-taxii/, from PyPI, pinned.
+# The Python tools the tests run, in a virtual environment in .venv-tools/,
+# from PyPI, pinned: OASIS's TAXII 2.1 reference server, medallion (the
+# TAXII tests start it themselves, with its memory backend), and OASIS's
+# STIX 2.1 validator, stix2-validator (run on every export the tests make).
 MEDALLION_VERSION ?= 3.0.0
-taxii-server: .venv-taxii/bin/medallion ## install medallion (the TAXII 2.1 reference server the tests run) into .venv-taxii/
-.venv-taxii/bin/medallion:
-	python3 -m venv .venv-taxii
-	.venv-taxii/bin/pip install --quiet --disable-pip-version-check medallion==$(MEDALLION_VERSION)
+STIX2_VALIDATOR_VERSION ?= 3.3.2
+PYTOOLS_STAMP = .venv-tools/.installed-medallion-$(MEDALLION_VERSION)-stix2-validator-$(STIX2_VALIDATOR_VERSION)
+python-tools: $(PYTOOLS_STAMP) ## install medallion and stix2-validator (the TAXII server and STIX validator the tests run) into .venv-tools/
+taxii-server: python-tools
+$(PYTOOLS_STAMP):
+	python3 -m venv .venv-tools
+	.venv-tools/bin/pip install --quiet --disable-pip-version-check medallion==$(MEDALLION_VERSION) stix2-validator==$(STIX2_VALIDATOR_VERSION)
+	touch $@
 
 vet: ## go vet
 	$(GO) vet ./...

@@ -76,8 +76,12 @@ func entityProps(e model.Entity) (map[string]any, bool) {
 }
 
 // entityKeys are the normalised name and aliases, which entity resolution
-// compares (see resolve.go).
+// compares (see resolve.go); none for a label identified otherwise than by
+// name (observables, indicators), which resolution must never link.
 func entityKeys(e model.Entity) []string {
+	if n, ok := model.Declared.Node(e.Label); ok && !n.Resolved() {
+		return nil
+	}
 	seen := map[string]bool{}
 	keys := []string{}
 	for _, n := range append([]string{e.Name}, e.Aliases...) {

@@ -40,6 +40,16 @@ var Galaxies = []GalaxyRule{
 	{"tool", model.LabelTool, "software attackers use (MISP's list also names some malware; its galaxy calls them tools)"},
 }
 
+// EventGalaxies are the galaxies whose clusters MISP events are tagged with
+// that threatkg reads beyond Galaxies: MISP's mirrors of ATT&CK's groups
+// and software, the commonest tags of events (their cluster files are
+// ATT&CK's own data, which threatkg loads as STIX).
+var EventGalaxies = []GalaxyRule{
+	{"mitre-intrusion-set", model.LabelThreatActor, "ATT&CK's groups, as MISP's galaxy mirrors them"},
+	{"mitre-malware", model.LabelMalware, "ATT&CK's malware, as MISP's galaxy mirrors it"},
+	{"mitre-tool", model.LabelTool, "ATT&CK's tools, as MISP's galaxy mirrors them"},
+}
+
 // galaxyRule returns the rule of a galaxy type.
 func galaxyRule(typ string) (GalaxyRule, bool) {
 	for _, r := range Galaxies {

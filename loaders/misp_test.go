@@ -189,7 +189,7 @@ func TestMISPDocListsTheGalaxies(t *testing.T) {
 		}
 	}
 	var want []string
-	for _, r := range Galaxies {
+	for _, r := range append(append([]GalaxyRule{}, Galaxies...), EventGalaxies...) {
 		want = append(want, fmt.Sprintf("| `%s` | %s | %s |", r.Type, r.Label, r.Why))
 	}
 	if !slices.Equal(rows, want) {

@@ -228,8 +228,15 @@ func (o *Opener) Open(ctx context.Context, p string) (Source, error) {
 	return o.jsonSource(p, data)
 }
 
-// jsonSource reads a JSON source: a MISP galaxy or STIX.
+// jsonSource reads a JSON source: a MISP galaxy, a MISP event or STIX.
 func (o *Opener) jsonSource(name string, data []byte) (Source, error) {
+	if LooksLikeMISPEvent(data) {
+		doc, err := ReadMISPEvent(name, data, model.Declared)
+		if err != nil {
+			return Source{}, err
+		}
+		return Source{Name: name, docs: []model.Document{doc}, Skipped: doc.Source.Skipped, size: len(data)}, nil
+	}
 	if LooksLikeGalaxy(data) {
 		doc, err := ReadGalaxy(name, data, model.Declared)
 		if err != nil {

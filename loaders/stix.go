@@ -84,6 +84,18 @@ type stixObject struct {
 	MitrePlatforms   []string      `json:"x_mitre_platforms"`
 	MitreSpecVersion string        `json:"x_mitre_attack_spec_version"`
 	MitreVersion     string        `json:"x_mitre_version"`
+	// Indicators and cyber-observables (stix_observables.go). Typed any:
+	// custom objects may use these names for other types, which must not
+	// make a bundle unreadable; validate checks them on the types that
+	// define them.
+	Value          any `json:"value"`
+	Hashes         any `json:"hashes"`
+	Pattern        any `json:"pattern"`
+	PatternType    any `json:"pattern_type"`
+	ValidFrom      any `json:"valid_from"`
+	ValidUntil     any `json:"valid_until"`
+	IndicatorTypes any `json:"indicator_types"`
+	ResolvesToRefs any `json:"resolves_to_refs"`
 	// threatkg's own custom properties (see stix_export.go).
 	XProperties map[string]any    `json:"x_threatkg_properties"`
 	XAliases    []string          `json:"x_threatkg_aliases"`
@@ -93,6 +105,9 @@ type stixObject struct {
 	XPublisher  string            `json:"x_threatkg_publisher"`
 	XURL        string            `json:"x_threatkg_url"`
 	XQuotes     map[string]string `json:"x_threatkg_quotes"`
+	// STIX 2.1 extensions, threatkg's property extension among them
+	// (readExtension).
+	Extensions map[string]any `json:"extensions"`
 }
 
 // decodeExact unmarshals a STIX object, taking only properties whose names
@@ -102,8 +117,10 @@ type stixObject struct {
 // encoding/json, several times faster on large bundles) can match names
 // exactly, in one pass.
 func decodeExact(raw []byte, o *stixObject) error {
-	_, err := segjson.Parse(raw, o, segjson.DontMatchCaseInsensitiveStructFields)
-	return err
+	if _, err := segjson.Parse(raw, o, segjson.DontMatchCaseInsensitiveStructFields); err != nil {
+		return err
+	}
+	return o.readExtension()
 }
 
 // stixFieldNames are the JSON names stixObject reads.
@@ -304,10 +321,17 @@ type stixReader struct {
 	name  string
 	byID  map[string]*placedObject
 	skip  map[string]int // reason -> count
-	// labels of the objects that became entities
+	// labels of the objects that became entities, by STIX id and by
+	// entity uid (which differ for observables: see entityUID)
 	labels map[string]string
-	feed   *Feed // a TAXII pull's bundle; nil for a file
+	// uids maps the STIX id of an observable to its entity uid, STIX's
+	// deterministic id of its normalised value, when the two differ.
+	uids map[string]string
+	feed *Feed // a TAXII pull's bundle; nil for a file
 }
+
+// entityUID is the uid of the entity a STIX id names.
+func (r *stixReader) entityUID(id string) string { return cmp.Or(r.uids[id], id) }
 
 func (r *stixReader) skipped(format string, args ...any) { r.skip[fmt.Sprintf(format, args...)]++ }
 
@@ -332,8 +356,9 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 	}
 
 	// 2. Entities.
-	r.labels = map[string]string{}
+	r.labels, r.uids = map[string]string{}, map[string]string{}
 	bundle := model.Document{Source: r.source(objects, bundleID, data), External: map[string]string{}}
+	entityAt := map[string]int{} // entity uid -> its index in bundle.Entities
 	var reports []*placedObject
 	for _, id := range sortedIDs(r.byID) {
 		p := r.byID[id]
@@ -344,6 +369,8 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		case o.Type == "report":
 			reports = append(reports, p)
 			continue
+		case isThreatkgDefinition(o.ID):
+			continue // threatkg's extension definitions: read as what they declare
 		case o.Revoked:
 			r.skipped("%s objects: revoked", o.Type)
 			continue
@@ -355,13 +382,21 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		if !ok {
 			continue
 		}
-		r.labels[o.ID] = e.Label
+		r.labels[o.ID], r.labels[e.UID] = e.Label, e.Label
+		if e.UID != o.ID {
+			r.uids[o.ID] = e.UID
+		}
+		if _, dup := entityAt[e.UID]; dup {
+			continue // two objects of one observable value: one entity
+		}
+		entityAt[e.UID] = len(bundle.Entities)
 		bundle.Entities = append(bundle.Entities, e)
 	}
 
 	// 3. Claims.
 	unresolved := map[string][]Problem{}
 	attributed := map[string][]model.Claim{} // report id -> its claims
+	stated := map[[3]string]bool{}           // type, from, to of the claims relationships state
 	for _, id := range sortedIDs(r.byID) {
 		p := r.byID[id]
 		o := p.obj
@@ -417,7 +452,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 			quote = fmt.Sprintf("STIX %s relationship %s", o.RelationshipType, o.ID)
 		}
 		claim := model.Claim{
-			UID: o.ID, Type: relType, From: o.SourceRef, To: o.TargetRef,
+			UID: o.ID, Type: relType, From: r.entityUID(o.SourceRef), To: r.entityUID(o.TargetRef),
 			Quote: quote, Date: datePart(o.StartTime), Citations: citations(o.ExternalRefs),
 		}
 		if o.XDate != "" && IsDate(o.XDate) {
@@ -431,6 +466,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 			}
 			return model.Property{}, false
 		}, o.XProperties)
+		stated[[3]string{claim.Type, claim.From, claim.To}] = true
 		// A claim that names its source report (threatkg's export) belongs
 		// to that report, so provenance survives export and import.
 		if src, ok := r.byID[o.XSource]; ok && src.obj.Type == "report" {
@@ -439,6 +475,10 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		}
 		bundle.Claims = append(bundle.Claims, claim)
 	}
+
+	// Claims the objects themselves make: an indicator's pattern, a
+	// domain's resolves_to_refs (where no relationship states them).
+	r.derivedClaims(&bundle, entityAt, stated)
 
 	// 4. Reports: each is a source of its own that mentions its objects.
 	byUID := map[string]model.Entity{}
@@ -459,14 +499,17 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 		}
 		mentioned := map[string]bool{}
 		for _, ref := range o.ObjectRefs {
-			if e, ok := byUID[ref]; ok {
-				if q := o.XQuotes[ref]; q != "" {
+			if e, ok := byUID[r.entityUID(ref)]; ok {
+				if mentioned[e.UID] {
+					continue
+				}
+				if q := cmp.Or(o.XQuotes[ref], o.XQuotes[e.UID]); q != "" {
 					e.Quote = q
 				}
 				doc.Entities = append(doc.Entities, e)
-				mentioned[ref] = true
+				mentioned[e.UID] = true
 				if o.XKind != "" {
-					inThreatkgReport[ref] = true
+					inThreatkgReport[e.UID] = true
 				}
 			} else if _, inFile := r.byID[ref]; !inFile {
 				unresolved[ref] = append(unresolved[ref], Problem{File: r.name, Line: p.line, Col: p.col,
@@ -549,7 +592,8 @@ func (r *stixReader) validate(p *placedObject) {
 		if o.SpecVersion != "" && o.SpecVersion != "2.1" {
 			at("spec_version %q: threatkg reads STIX 2.1", o.SpecVersion)
 		}
-		return // custom, marking and cyber-observable objects: skipped later
+		r.validateObservable(o, at)
+		return // custom, marking and other cyber-observable objects: skipped later
 	}
 	switch {
 	case o.SpecVersion == "":
@@ -589,6 +633,9 @@ func (r *stixReader) validate(p *placedObject) {
 				at("%s %q is not a STIX id", ref.prop, ref.v)
 			}
 		}
+	}
+	if o.Type == "indicator" {
+		r.validateIndicator(p, at)
 	}
 	if o.Type == "report" {
 		if _, ok := r.timestamp(p, "published", o.Published, true); !ok {
@@ -639,7 +686,14 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		r.skipped("%s objects: type not in threatkg's model", o.Type)
 		return model.Entity{}, false
 	}
+	node, _ := r.model.Node(label)
+	if node.Identity == model.ByValue {
+		return r.observableEntity(o, node)
+	}
 	name := strings.TrimSpace(o.Name)
+	if name == "" && label == model.LabelIndicator {
+		name = str(o.Pattern)
+	}
 	if name == "" && label == model.LabelCountry {
 		name = strings.ToUpper(o.Country)
 	}
@@ -655,7 +709,6 @@ func (r *stixReader) entity(o stixObject) (model.Entity, bool) {
 		Aliases: withoutName(append(append(append([]string{}, o.Aliases...), o.MitreAliases...), o.XAliases...), name),
 		Quote:   entityQuote(o), Properties: map[string]any{},
 	}
-	node, _ := r.model.Node(label)
 	set := func(prop string, v any) {
 		if _, declared := node.Property(prop); declared {
 			switch x := v.(type) {
@@ -730,6 +783,23 @@ func stixPropertyValue(o stixObject, name string) any {
 		return o.MitrePlatforms
 	case "x_mitre_is_subtechnique":
 		return o.MitreSubtech
+	case "pattern":
+		return str(o.Pattern)
+	case "pattern_type":
+		return str(o.PatternType)
+	case "valid_from":
+		return str(o.ValidFrom)
+	case "valid_until":
+		return str(o.ValidUntil)
+	case "indicator_types":
+		return strs(o.IndicatorTypes)
+	case "value":
+		return str(o.Value)
+	case "name":
+		return o.Name
+	}
+	if kind, ok := strings.CutPrefix(name, "hashes."); ok {
+		return str(hashes(o)[kind])
 	}
 	return nil
 }

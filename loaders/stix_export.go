@@ -12,8 +12,9 @@ import (
 	"github.com/threatkg/threatkg/graph/model"
 )
 
-// Custom STIX objects and properties threatkg writes (and reads back). STIX
-// 2.1 allows custom objects and properties with an x- / x_ prefix.
+// threatkg's own STIX properties: the names they had as top-level custom
+// properties, which the import still reads; the export now puts them in
+// threatkg's property extension (stix_extensions.go).
 const (
 	xSource     = "x_threatkg_source"     // on a relationship: the uid of the report (source) that makes the claim
 	xDate       = "x_threatkg_date"       // on a relationship: the claim's date as the source gives it
@@ -22,6 +23,7 @@ const (
 	xPublisher  = "x_threatkg_publisher"  // on a report
 	xURL        = "x_threatkg_url"        // on a report
 	xQuotes     = "x_threatkg_quotes"     // on a report: entity uid -> the quote where the source names it
+	xAliases    = "x_threatkg_aliases"    // on a STIX type without aliases
 )
 
 // exportNamespace derives the export's bundle id from its content.
@@ -96,6 +98,13 @@ func WriteSTIX(docs []model.Document) ([]byte, error) {
 		objects = append(objects, o)
 	}
 	objects = append(objects, claims...)
+	// threatkg's own properties and types, declared by extension
+	// definitions (stix_extensions.go).
+	used := map[string]bool{}
+	for _, o := range objects {
+		useExtensions(o, used)
+	}
+	objects = append(objects, definitionObjects(used)...)
 	sort.Slice(objects, func(i, j int) bool { return objects[i]["id"].(string) < objects[j]["id"].(string) })
 	sort.Strings(reportIDs)
 	bundle := map[string]any{
@@ -118,6 +127,10 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 	typ := model.STIXType(e.UID)
 	if typ == "" {
 		return nil, fmt.Errorf("entity %q has no STIX id (%s)", e.Name, e.UID)
+	}
+	node, _ := model.Declared.Node(e.Label)
+	if node.Identity == model.ByValue {
+		return stixObservable(e, typ), nil
 	}
 	o := map[string]any{"type": typ, "spec_version": "2.1", "id": e.UID, "created": created, "modified": created, "name": e.Name}
 	if e.Description != "" {
@@ -195,7 +208,6 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 		o["country"] = country
 	}
 	// The properties the model maps to STIX's own (Property.STIX).
-	node, _ := model.Declared.Node(e.Label)
 	for _, p := range node.Properties {
 		switch {
 		case p.STIX == "":
@@ -209,17 +221,52 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 			}
 		}
 	}
+	if e.Label == model.LabelIndicator {
+		// Required by STIX 2.1; a source that gave none (a MISP attribute)
+		// has its pattern in STIX's language, valid since it was published.
+		if _, ok := o["pattern_type"]; !ok {
+			o["pattern_type"] = "stix"
+		}
+		if _, ok := o["valid_from"]; !ok {
+			o["valid_from"] = created
+		}
+	}
 	switch e.Label {
-	case model.LabelPerson, model.LabelOrganization, model.LabelGovernment, model.LabelSector, model.LabelCountry, model.LabelRegion, model.LabelAgreement, model.LabelLegalAction, model.LabelVulnerability:
+	case model.LabelPerson, model.LabelOrganization, model.LabelGovernment, model.LabelSector, model.LabelCountry, model.LabelRegion, model.LabelAgreement, model.LabelLegalAction, model.LabelVulnerability, model.LabelIndicator:
 		// These STIX types have no aliases property.
 		if aliases {
-			o["x_threatkg_aliases"] = e.Aliases
+			o[xAliases] = e.Aliases
 		}
 	}
 	if len(extra) > 0 {
 		o[xProperties] = extra
 	}
 	return o, nil
+}
+
+// stixObservable writes an observable as a STIX cyber-observable: its
+// value (or a file's hashes and name) and nothing else, so that its id is
+// STIX's deterministic id of what it holds. (What sources say of it is in
+// the reports' x_threatkg_quotes and the claims.)
+func stixObservable(e model.Entity, typ string) map[string]any {
+	o := map[string]any{"type": typ, "spec_version": "2.1", "id": e.UID}
+	if e.Label != model.LabelFile {
+		o["value"] = e.Properties["value"]
+		return o
+	}
+	h := map[string]any{}
+	for _, k := range model.HashKinds {
+		if v, ok := e.Properties[k.Property]; ok {
+			h[k.STIX] = v
+		}
+	}
+	if len(h) > 0 {
+		o["hashes"] = h
+	}
+	if v, ok := e.Properties["file_name"]; ok {
+		o["name"] = v
+	}
+	return o
 }
 
 // stixRelationshipTypeFrom is stixRelationshipType for a claim from an

@@ -30,7 +30,7 @@ func TestExportValidatesAgainstOASISSchemas(t *testing.T) {
 	if err := ValidateSTIXBundle(data); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"type": "x-threatkg-agreement"`, `"relationship_type": "condemned"`, `"relationship_type": "uses"`, `"x_threatkg_source": "report--`} {
+	for _, want := range []string{`"type": "x-threatkg-agreement"`, `"relationship_type": "condemned"`, `"relationship_type": "uses"`, `"source": "report--`, `"extension_type": "new-sdo"`, `"type": "extension-definition"`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("export lacks %s", want)
 		}
@@ -82,6 +82,58 @@ func TestExportReadsBack(t *testing.T) {
 		if len(d.Entities) != len(orig.Entities) || len(d.Claims) != len(orig.Claims) || d.Source.Kind != orig.Source.Kind {
 			t.Errorf("document %d (%s): %d entities, %d claims, kind %q; want %d, %d, %q", i, d.Source.Title,
 				len(d.Entities), len(d.Claims), d.Source.Kind, len(orig.Entities), len(orig.Claims), orig.Source.Kind)
+		}
+	}
+}
+
+// Indicators and observables survive export and import: the export
+// validates, the observables keep their deterministic ids, and reading it
+// back gives the same entities and claims.
+func TestObservablesRoundTrip(t *testing.T) {
+	res, err := ReadSTIX("mapping.json", []byte(mappingBundle), model.Declared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := WriteSTIX(res.Documents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ValidateSTIXBundle(data); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"id": "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4"`, `"relationship_type": "based-on"`,
+		`"relationship_type": "resolves-to"`, `"relationship_type": "indicates"`, `"SHA-256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("export lacks %s", want)
+		}
+	}
+	back, err := ReadSTIX("export.json", data, model.Declared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(docs []model.Document) map[string]int {
+		n := map[string]int{}
+		seen := map[string]bool{}
+		for _, d := range docs {
+			for _, e := range d.Entities {
+				if !seen[e.UID] {
+					seen[e.UID] = true
+					n[e.Label]++
+				}
+			}
+			for _, c := range d.Claims {
+				n[c.Type]++
+			}
+		}
+		return n
+	}
+	got, want := count(back.Documents), count(res.Documents)
+	if len(got) != len(want) {
+		t.Errorf("read back %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d read back, want %d (all: %v, want %v)", k, got[k], v, got, want)
 		}
 	}
 }

@@ -111,7 +111,12 @@ const mappingBundle = `{
     {"type": "tool", "spec_version": "2.1", "id": "tool--00000000-0000-4000-8000-000000000010",
      "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "name": "Deprecated Tool", "x_mitre_deprecated": true},
     {"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-000000000011",
-     "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "pattern": "[file:name = 'x']", "pattern_type": "stix", "valid_from": "2020-01-01T00:00:00Z"},
+     "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "name": "menuPass C2",
+     "pattern": "[ipv4-addr:value = '198.51.100.3'] OR [file:hashes.'SHA-256' = 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855' AND file:name = 'x'] OR [domain-name:value != 'skip.example']",
+     "pattern_type": "stix", "valid_from": "2020-01-01T00:00:00Z"},
+    {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--00000000-0000-4000-8000-000000000014", "value": "198.51.100.3"},
+    {"type": "domain-name", "spec_version": "2.1", "id": "domain-name--00000000-0000-4000-8000-000000000015", "value": "C2.Example.COM",
+     "resolves_to_refs": ["ipv4-addr--00000000-0000-4000-8000-000000000014"]},
     {"type": "x-acme-widget", "id": "x-acme-widget--00000000-0000-4000-8000-000000000012", "colour": "blue"},
     {"type": "report", "spec_version": "2.1", "id": "report--00000000-0000-4000-8000-000000000013",
      "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "name": "Operation Cloud Hopper",
@@ -222,10 +227,30 @@ func TestSTIXMapping(t *testing.T) {
 			t.Errorf("uses claim = %+v", c)
 		}
 	}
+	// The indicator, and its observables: the address of the ipv4-addr
+	// object and of the pattern is one entity, with STIX's deterministic id.
+	if ind := byName["menuPass C2"]; ind.Label != model.LabelIndicator || ind.UID != "indicator--00000000-0000-4000-8000-000000000011" ||
+		ind.Properties["pattern_type"] != "stix" || ind.Properties["valid_from"] != "2020-01-01T00:00:00Z" {
+		t.Errorf("indicator = %+v", ind)
+	}
+	if ip := byName["198.51.100.3"]; ip.Label != model.LabelIPv4 || ip.UID != "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4" || ip.Properties["value"] != "198.51.100.3" {
+		t.Errorf("address = %+v", ip)
+	}
+	if d := byName["c2.example.com"]; d.Label != model.LabelDomain {
+		t.Errorf("domain = %+v", d)
+	}
+	if f := byName["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]; f.Label != model.LabelFile || f.Properties["sha256"] == nil {
+		t.Errorf("file = %+v", f)
+	}
+	for typ, n := range map[string]int{model.RelIndicates: 1, model.RelBasedOn: 2, model.RelResolvesTo: 1} {
+		if types[typ] != n {
+			t.Errorf("%d %s claims, want %d (all: %v)", types[typ], typ, n, types)
+		}
+	}
 	skipped := strings.Join(res.Skipped, "\n")
-	for _, want := range []string{"1 indicator objects: type not in threatkg's model", "1 x-acme-widget objects", "1 malware objects: revoked",
+	for _, want := range []string{"1 x-acme-widget objects", "1 malware objects: revoked",
 		"1 tool objects: deprecated", "relationships to revoked or deprecated objects",
-		"indicates relationships: type not in threatkg's model", "uses relationships from Organization to Tool: not in threatkg's model"} {
+		"uses relationships from Organization to Tool: not in threatkg's model"} {
 		if !strings.Contains(skipped, want) {
 			t.Errorf("skipped list lacks %q:\n%s", want, skipped)
 		}
@@ -256,6 +281,11 @@ func TestInvalidSTIX(t *testing.T) {
 		{"relationship without target", `{"type": "relationship", "spec_version": "2.1", "id": "relationship--00000000-0000-4000-8000-000000000101", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "relationship_type": "uses", "source_ref": "tool--00000000-0000-4000-8000-000000000004"}`, "missing required property 'target_ref'"},
 		{"property names are case-sensitive", strings.Replace(obj(`, "spec_version": "2.1"`), `"created"`, `"Created"`, 1), "missing required property 'created'"},
 		{"STIX 2.0 bundle", `{"type": "bundle", "id": "bundle--0d6c9c2e-7f44-4ad5-9a66-5b3a0b7f0001", "spec_version": "2.0", "objects": []}`, "this is a STIX 2.0 bundle"},
+		{"indicator without pattern", `{"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-000000000011", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "pattern_type": "stix", "valid_from": "2020-01-01T00:00:00Z"}`, "missing required property 'pattern'"},
+		{"indicator with a bad valid_until", `{"type": "indicator", "spec_version": "2.1", "id": "indicator--00000000-0000-4000-8000-000000000011", "created": "2020-01-01T00:00:00Z", "modified": "2020-01-01T00:00:00Z", "pattern": "[url:value = 'http://x.example/']", "pattern_type": "stix", "valid_from": "2020-01-01T00:00:00Z", "valid_until": "soon"}`, `'valid_until' "soon" is not a STIX timestamp`},
+		{"address that is not one", `{"type": "ipv4-addr", "id": "ipv4-addr--00000000-0000-4000-8000-000000000014", "value": "198.51.100"}`, `"198.51.100" is not an IPv4 address`},
+		{"observable without value", `{"type": "domain-name", "id": "domain-name--00000000-0000-4000-8000-000000000015"}`, "missing required property 'value'"},
+		{"file hash that is not one", `{"type": "file", "id": "file--00000000-0000-4000-8000-000000000016", "hashes": {"MD5": "xyz"}}`, `"xyz" is not a valid MD5 hash`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -338,7 +368,7 @@ func TestEveryMappedSTIXPropertyIsRead(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := model.Declared.RelOfSTIX("indicates"); ok {
-		t.Error("indicates is no relationship type of the model")
+	if _, ok := model.Declared.RelOfSTIX("duplicate-of"); ok {
+		t.Error("duplicate-of is no relationship type of the model")
 	}
 }

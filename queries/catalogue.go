@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/threatkg/threatkg/graph/model"
 )
 
 //go:embed *.cypher graph/*.cypher
@@ -23,6 +25,11 @@ const (
 	TypeString  ParamType = "string"
 	TypeInteger ParamType = "integer"
 	TypeBoolean ParamType = "boolean"
+	// TypeObservable is an IP address, domain, URL, e-mail address or file
+	// hash, defanged or not: it reaches the query normalised as the graph
+	// stores it (model.ParseObservable), so a lookup by value is an exact
+	// index seek.
+	TypeObservable ParamType = "observable"
 )
 
 // Param is one declared parameter of a query.
@@ -59,7 +66,7 @@ type Query struct {
 //	// @columns actor, victim, victim_type, via, evidence, sources
 var (
 	headerLine = regexp.MustCompile(`^//\s*@(\w+)\s*(.*)$`)
-	paramLine  = regexp.MustCompile(`^(\w+)\s+(string|integer|boolean)\s+(required|optional|default=\S+)\s+(.+)$`)
+	paramLine  = regexp.MustCompile(`^(\w+)\s+(string|integer|boolean|observable)\s+(required|optional|default=\S+)\s+(.+)$`)
 )
 
 // Parse reads a query file.
@@ -333,6 +340,12 @@ func convert(p Param, raw string) (any, error) {
 			return nil, fmt.Errorf("%q is not true or false", raw)
 		}
 		return b, nil
+	case TypeObservable:
+		o, err := model.ParseObservable(raw)
+		if err != nil {
+			return nil, err
+		}
+		return o.Value, nil
 	}
 	return raw, nil
 }

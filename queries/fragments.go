@@ -36,6 +36,26 @@ var Fragments = map[string]Fragment{
 			return fmt.Sprintf("%s\nWITH %s WHERE %s:%s AND toLower(%s.name) = toLower(%s)", namesQuery(p, v), v, v, a[2], v, p), nil
 		},
 	},
+	"lookup-value": {
+		Args: "PARAM VAR",
+		Doc: "the observables whose value, or a file's MD5, SHA-1, SHA-256 or SHA-512 hash, is PARAM (an observable parameter: normalised), as VAR; " +
+			"each an exact seek of one range index (the model's value and hash indexes)",
+		Expand: func(a []string) (string, error) {
+			if len(a) != 2 {
+				return "", fmt.Errorf("lookup-value takes PARAM VAR")
+			}
+			p, v := "$"+a[0], a[1]
+			props := []string{"value"}
+			for _, h := range model.HashKinds {
+				props = append(props, h.Property)
+			}
+			var arms []string
+			for _, prop := range props {
+				arms = append(arms, fmt.Sprintf("  MATCH (%s:%s {%s: %s}) RETURN %s", v, model.EntityLabel, prop, p, v))
+			}
+			return fmt.Sprintf("CALL () {\n%s\n}", strings.Join(arms, "\n  UNION\n")), nil
+		},
+	},
 	"cluster": {
 		Args: "VAR MEMBER LABEL",
 		Doc:  "VAR and the nodes entity resolution linked to it (SAME_AS, as MEMBER) as one entity: cluster, and rep, its representative",

@@ -18,6 +18,7 @@ import (
 	"github.com/threatkg/threatkg/graph/graphtest/golden"
 	"github.com/threatkg/threatkg/graph/model"
 	"github.com/threatkg/threatkg/loaders"
+	"github.com/threatkg/threatkg/loaders/stixtest"
 	"github.com/threatkg/threatkg/queries"
 )
 
@@ -39,9 +40,15 @@ var goldenParams = map[string][]string{
 	"actor-software":       {"--param", "actor=Stone Panda"},
 	"technique-actors":     {"--param", "technique=t1199"},
 	"shared-techniques":    {"--param", "a=APT10", "--param", "b=menuPass"},
+	"observable-actors":    {"--param", "value=198.51.100[.]10"},
+	"actor-indicators":     {"--param", "actor=APT10"},
 }
 
-const menupassBundle = "../../testdata/stix/attack/menupass.json"
+const (
+	menupassBundle = "../../testdata/stix/attack/menupass.json"
+	// iocBundle ties indicators and observables to menupass.json's objects.
+	iocBundle = "../../testdata/stix/indicators/menupass-iocs.json"
+)
 
 // loadSeed wipes the test database and loads the seed article with the CLI.
 func loadSeed(t *testing.T) map[string]string {
@@ -69,12 +76,15 @@ func queryJSON(t *testing.T, env map[string]string, name string, params ...strin
 	return rows
 }
 
-// TestCannedQueriesGolden runs every canned query on the seed article and
-// ATT&CK's menuPass bundle, and compares the JSON with golden files.
+// TestCannedQueriesGolden runs every canned query on the seed article,
+// ATT&CK's menuPass bundle and indicators tied to it, and compares the
+// JSON with golden files.
 func TestCannedQueriesGolden(t *testing.T) {
 	env := loadSeed(t)
-	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
-		t.Fatalf("load menupass: exit %d: %s", code, errOut)
+	for _, f := range []string{menupassBundle, iocBundle} {
+		if code, _, errOut := runCLI(t, env, "", "load", f); code != exitOK {
+			t.Fatalf("load %s: exit %d: %s", f, code, errOut)
+		}
 	}
 	all, err := queries.All()
 	if err != nil {
@@ -246,7 +256,7 @@ func TestQueryUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"query", "nosuch"}, `no canned query "nosuch"; the catalogue has: actor-profile, actor-software, actor-techniques`},
+		{[]string{"query", "nosuch"}, `no canned query "nosuch"; the catalogue has: actor-indicators, actor-profile, actor-software, actor-techniques`},
 		{[]string{"query", "actor-profile"}, "needs --param actor=...; its parameters: actor (string, required)"},
 		{[]string{"query", "condemnations", "--param", "actor=x"}, "has no parameter actor; its parameters: limit (integer, default 100)"},
 		{[]string{"query", "condemnations", "--param", "limit=-1"}, "-1 is negative; give 0 or more"},
@@ -364,11 +374,15 @@ func TestLoadRefusesDanglingSTIXReference(t *testing.T) {
 }
 
 // TestExportRoundTrip: export, reset, load the export: the same counts per
-// label and type; and the export passes the OASIS schemas.
+// label and type, indicators and observables included; and the export
+// passes the OASIS schemas and OASIS's validator, with threatkg's types and
+// properties declared by extension definitions.
 func TestExportRoundTrip(t *testing.T) {
 	env := loadSeed(t)
-	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
-		t.Fatalf("load menupass: %s", errOut)
+	for _, f := range []string{menupassBundle, iocBundle, sednitEvent} {
+		if code, _, errOut := runCLI(t, env, "", "load", f); code != exitOK {
+			t.Fatalf("load %s: %s", f, errOut)
+		}
 	}
 	_, before, _ := runCLI(t, env, "", "stats", "--format", "json")
 	beforeContent := graphContent(t)
@@ -382,6 +396,15 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	if err := loaders.ValidateSTIXBundle(data); err != nil {
 		t.Fatal(err)
+	}
+	r := stixtest.Validate(t, data)
+	if !r.Valid || len(r.Errors) > 0 {
+		t.Fatalf("stix2-validator: %v", r.Errors)
+	}
+	for _, w := range r.Warnings {
+		if w.Code == "401" && strings.Contains(w.Msg, "threatkg") {
+			t.Errorf("stix2-validator: %s {%s} %s", w.Object, w.Code, w.Msg)
+		}
 	}
 	if code, _, errOut := runCLI(t, env, "", "reset", "--yes"); code != exitOK {
 		t.Fatalf("reset: %s", errOut)

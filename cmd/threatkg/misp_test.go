@@ -57,3 +57,53 @@ func TestMISPGalaxyJoinsATTACKAndTheArticle(t *testing.T) {
 		t.Error("loading the galaxy again changed the graph")
 	}
 }
+
+const sednitEvent = "../../testdata/misp/sednit-2017-12-21.json"
+
+// TestMISPEventTiesIndicatorsToATTACK: CIRCL's Sednit event, after ATT&CK.
+// Its domains and addresses lead to its actor, which resolution makes
+// ATT&CK's APT28; APT28's indicators are the event's; a second load
+// changes nothing.
+func TestMISPEventTiesIndicatorsToATTACK(t *testing.T) {
+	c := graphtest.OpenClean(t)
+	env := envOf(graphtest.Get(t).Config)
+	for _, src := range []string{"../../testdata/stix/attack/enterprise-attack-subset.json.gz", sednitEvent} {
+		if code, _, errOut := runCLI(t, env, "", "load", src); code != exitOK {
+			t.Fatalf("load %s: exit %d: %s", src, code, errOut)
+		}
+	}
+	const title = "OSINT - Sednit update: How Fancy Bear Spent the Year"
+	for _, value := range []string{"movieultimate[.]com", "87.236.211[.]182"} {
+		rows := queryJSON(t, env, "observable-actors", "--param", "value="+value)
+		found := false
+		for _, r := range rows {
+			if r["tied_to"] == "Sofacy" && r["tied_type"] == "ThreatActor" && r["source"] == title && r["via"] == "indicator" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s is not tied to Sofacy by the event: %v", value, rows)
+		}
+	}
+	_, out, _ := runCLI(t, env, "", "resolve", "--explain", "Sofacy")
+	if !strings.Contains(out, "APT28") {
+		t.Errorf("resolve --explain Sofacy does not show ATT&CK's APT28:\n%s", out)
+	}
+	rows := queryJSON(t, env, "actor-indicators", "--param", "actor=APT28")
+	n := 0
+	for _, r := range rows {
+		if r["source"] == title {
+			n++
+		}
+	}
+	if n != 56 {
+		t.Errorf("APT28 has %d of the event's 56 indicators (%d rows)", n, len(rows))
+	}
+	before := graphtest.Fingerprint(t, c, "loaded_at")
+	if code, _, errOut := runCLI(t, env, "", "load", sednitEvent); code != exitOK {
+		t.Fatalf("load again: %s", errOut)
+	}
+	if graphtest.Fingerprint(t, c, "loaded_at") != before {
+		t.Error("loading the event again changed the graph")
+	}
+}

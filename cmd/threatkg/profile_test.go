@@ -25,15 +25,18 @@ var listingScans = map[string][]string{
 }
 
 // TestCannedQueriesUseIndexes runs every canned query with PROFILE on the
-// seed article and ATT&CK's menuPass, with the golden test's parameters,
+// seed article, ATT&CK's menuPass and indicators tied to it, with the golden
+// test's parameters,
 // and fails on a scan where an index lookup is possible: a label scan or a
 // relationship-type scan that touched the store in a lookup query, a scan
 // of a label or type a listing query does not list, or any scan of all
 // nodes or all relationships.
 func TestCannedQueriesUseIndexes(t *testing.T) {
 	env := loadSeed(t)
-	if code, _, errOut := runCLI(t, env, "", "load", menupassBundle); code != exitOK {
-		t.Fatalf("load menupass: exit %d: %s", code, errOut)
+	for _, f := range []string{menupassBundle, iocBundle} {
+		if code, _, errOut := runCLI(t, env, "", "load", f); code != exitOK {
+			t.Fatalf("load %s: exit %d: %s", f, code, errOut)
+		}
 	}
 	client := graphtest.Open(t)
 	ctx := context.Background()

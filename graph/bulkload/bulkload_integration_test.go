@@ -43,8 +43,10 @@ func TestBulkEqualsTransactional(t *testing.T) {
 		resolves bool // some entities resolve (SAME_AS)
 	}{
 		{"synthetic S", []string{corpusS}, synthetic.Probes(synthetic.Sizes[0], 1), false},
-		{"seed and menuPass", []string{"../../testdata/articles/apt10-2018-12-20", "../../testdata/stix/attack/menupass.json"},
-			map[string]string{"actor": "APT10", "a": "APT10", "b": "menuPass", "technique": "T1199", "name": "Zhu Hua", "from": "Zhu Hua", "to": "APT10"}, true},
+		{"seed, menuPass and indicators", []string{"../../testdata/articles/apt10-2018-12-20", "../../testdata/stix/attack/menupass.json",
+			"../../testdata/stix/indicators/menupass-iocs.json"},
+			map[string]string{"actor": "APT10", "a": "APT10", "b": "menuPass", "technique": "T1199", "name": "Zhu Hua", "from": "Zhu Hua", "to": "APT10",
+				"value": "update.c2.example"}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

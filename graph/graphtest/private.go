@@ -3,7 +3,6 @@ package graphtest
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/threatkg/threatkg/graph"
+	"github.com/threatkg/threatkg/internal/pytools"
 )
 
 // Private is a Neo4j server of a test's own, run by scripts/neo4j-local.sh
@@ -105,19 +105,4 @@ func ReadEnv(t testing.TB, path string) map[string]string {
 }
 
 // repoRoot is the folder of go.mod above the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
+func repoRoot() (string, error) { return pytools.RepoRoot() }

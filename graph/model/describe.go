@@ -5,6 +5,8 @@ import (
 	"strings"
 )
 
+var identityNames = map[Identity]string{ByName: "name", ByValue: "value", ByID: "STIX id"}
+
 // Markdown documents the model: docs/model.md is this output (a test keeps
 // them equal), and `threatkg schema describe` prints it.
 func (m Model) Markdown() string {
@@ -21,14 +23,17 @@ func (m Model) Markdown() string {
 		w("| `%s` | %s | %s |\n", p.Name, p.Type, p.Description)
 	}
 	w("\n`%s` is unique (constraint `threatkg_entity_uid`).\n\n", KeyProperty)
-	w("| label | uid prefix (STIX type) | colour | what it is | more properties |\n|---|---|---|---|---|\n")
+	w("| label | uid prefix (STIX type) | identified by | colour | what it is | more properties |\n|---|---|---|---|---|---|\n")
 	for _, n := range m.Nodes {
 		var props []string
 		for _, p := range n.Properties {
 			props = append(props, fmt.Sprintf("`%s` (%s): %s", p.Name, p.Type, p.Description))
 		}
-		w("| `%s` | `%s--` | %s | %s | %s |\n", n.Label, n.STIXType, n.Color, n.Description, strings.Join(props, "; "))
+		w("| `%s` | `%s--` | %s | %s | %s | %s |\n", n.Label, n.STIXType, identityNames[n.Identity], n.Color, n.Description, strings.Join(props, "; "))
 	}
+	w("\nIdentified by *name*: the uid derives from the label and the normalised name, and entity resolution links nodes that share a normalised name or alias (SAME_AS). ")
+	w("By *value*: a cyber-observable's uid is STIX 2.1's deterministic id (UUIDv5 in STIX's namespace of its normalised value; for a file, its preferred hash and name), so a value is one node whichever source names it, and it is never resolved by name. ")
+	w("By *STIX id*: an indicator keeps the id its producer gave it.\n")
 	w("\nA source document is a `:%s` node (not an entity), unique by `uid`:\n\n", ReportLabel)
 	w("| property | type | meaning |\n|---|---|---|\n")
 	for _, p := range ReportProperties {

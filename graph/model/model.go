@@ -55,7 +55,32 @@ type NodeType struct {
 	// node size in pixels (more central labels are larger).
 	Color    string
 	Diameter int
+	// Identity says what makes two entities of this label one: a name
+	// (the default), a value (observables) or a producer's STIX id
+	// (indicators).
+	Identity Identity
 }
+
+// Identity is what identifies an entity of a label.
+type Identity int
+
+const (
+	// ByName: the uid derives from the label and the normalised name, and
+	// entity resolution links nodes that share a normalised name or alias.
+	ByName Identity = iota
+	// ByValue: a STIX cyber-observable (an IP address, a domain, a file's
+	// hash). Its uid is STIX's deterministic id of its normalised value
+	// (ObservableUID), so one value is one node whichever source names it;
+	// it is never resolved by name (1.2.3.4 and 12.3.4 normalise alike as
+	// names).
+	ByValue
+	// ByID: a STIX indicator, identified by the id its producer gave it; two
+	// indicators are never merged by their names.
+	ByID
+)
+
+// Resolved reports whether entity resolution compares this label's names.
+func (n NodeType) Resolved() bool { return n.Identity == ByName }
 
 // RelType declares one relationship type and the endpoint labels it allows.
 type RelType struct {
@@ -103,6 +128,12 @@ var (
 	externalID  = Property{Name: "external_id", Type: String, Description: "the id other catalogues use: ATT&CK's G0045, S0013, T1199, C0001"}
 	externalURL = Property{Name: "url", Type: String, Description: "the entry's page in that catalogue"}
 	platforms   = Property{Name: "platforms", Type: StringList, Description: "platforms it applies to (ATT&CK), e.g. Windows", STIX: "x_mitre_platforms"}
+	value       = Property{Name: "value", Type: String, Description: "the observable's normalised value (ObservableValue); looked up through an index", STIX: "value"}
+	// observables are the labels a value identifies, and what an indicator's
+	// pattern compares, a claim can tie to an actor.
+	observables = []string{LabelIPv4, LabelIPv6, LabelDomain, LabelURL, LabelFile, LabelEmail}
+	// indicated are what an indicator can indicate (STIX 2.1's indicates).
+	indicated = []string{LabelThreatActor, LabelCampaign, LabelMalware, LabelTool, LabelTechnique}
 )
 
 // CommonProperties are carried by every entity node.
@@ -196,6 +227,34 @@ var Declared = Model{
 				{Name: "date", Type: Date, Description: "when it was brought"},
 				{Name: "status", Type: String, Description: "e.g. announced, expected"},
 			}},
+		{Label: LabelIndicator, STIXType: "indicator", Color: "#FF7043", Diameter: 45, Identity: ByID,
+			Description: "a STIX indicator: a pattern that detects activity (its observables: BASED_ON)",
+			Properties: []Property{
+				{Name: "pattern", Type: String, Description: "the detection pattern, e.g. [ipv4-addr:value = '198.51.100.3']", STIX: "pattern"},
+				{Name: "pattern_type", Type: String, Description: "the pattern language: stix, snort, yara, sigma, ...", STIX: "pattern_type"},
+				{Name: "valid_from", Type: String, Description: "when it became valid (a STIX timestamp)", STIX: "valid_from"},
+				{Name: "valid_until", Type: String, Description: "when it stops being valid (a STIX timestamp)", STIX: "valid_until"},
+				{Name: "indicator_types", Type: StringList, Description: "STIX's indicator-type vocabulary: malicious-activity, attribution, ...", STIX: "indicator_types"},
+			}},
+		{Label: LabelIPv4, STIXType: "ipv4-addr", Color: "#78909C", Diameter: 35, Identity: ByValue,
+			Description: "an IPv4 address or CIDR block (STIX ipv4-addr)", Properties: []Property{value}},
+		{Label: LabelIPv6, STIXType: "ipv6-addr", Color: "#607D8B", Diameter: 35, Identity: ByValue,
+			Description: "an IPv6 address or CIDR block (STIX ipv6-addr)", Properties: []Property{value}},
+		{Label: LabelDomain, STIXType: "domain-name", Color: "#26A69A", Diameter: 35, Identity: ByValue,
+			Description: "a domain name, lower case (STIX domain-name)", Properties: []Property{value}},
+		{Label: LabelURL, STIXType: "url", Color: "#9575CD", Diameter: 35, Identity: ByValue,
+			Description: "a URL, scheme and host in lower case (STIX url)", Properties: []Property{value}},
+		{Label: LabelFile, STIXType: "file", Color: "#A1887F", Diameter: 35, Identity: ByValue,
+			Description: "a file, by its hashes (lower-case hex) and name (STIX file)",
+			Properties: []Property{
+				{Name: "md5", Type: String, Description: "MD5 hash, lower-case hex", STIX: "hashes.MD5"},
+				{Name: "sha1", Type: String, Description: "SHA-1 hash, lower-case hex", STIX: "hashes.SHA-1"},
+				{Name: "sha256", Type: String, Description: "SHA-256 hash, lower-case hex", STIX: "hashes.SHA-256"},
+				{Name: "sha512", Type: String, Description: "SHA-512 hash, lower-case hex", STIX: "hashes.SHA-512"},
+				{Name: "file_name", Type: String, Description: "the file's name, when a source gives one", STIX: "name"},
+			}},
+		{Label: LabelEmail, STIXType: "email-addr", Color: "#F06292", Diameter: 35, Identity: ByValue,
+			Description: "an e-mail address, its domain in lower case (STIX email-addr)", Properties: []Property{value}},
 	},
 	Rels: []RelType{
 		{Type: RelAffiliatedWith, Description: "is a member of, or works with, a group",
@@ -249,6 +308,14 @@ var Declared = Model{
 			From: []string{LabelTechnique}, To: []string{LabelTechnique}},
 		{Type: RelVariantOf, Description: "malware that is a variant of another (STIX variant-of)", STIX: []string{"variant-of"},
 			From: []string{LabelMalware}, To: []string{LabelMalware}},
+		{Type: RelIndicates, Description: "an indicator detects the activity of an actor, campaign, malware or tool (STIX indicates)", STIX: []string{"indicates"},
+			From: []string{LabelIndicator}, To: indicated},
+		{Type: RelBasedOn, Description: "an indicator's pattern matches this observable (from its pattern, or STIX based-on)", STIX: []string{"based-on"},
+			From: []string{LabelIndicator}, To: observables},
+		{Type: RelRelatedTo, Description: "a source ties an indicator or observable to an actor, campaign, software or another observable (STIX related-to)", STIX: []string{"related-to"},
+			From: append([]string{LabelIndicator}, observables...), To: append(append([]string{LabelIndicator}, observables...), indicated...)},
+		{Type: RelResolvesTo, Description: "a domain name resolves to an address or another domain (STIX resolves-to, resolves_to_refs)", STIX: []string{"resolves-to"},
+			From: []string{LabelDomain}, To: []string{LabelIPv4, LabelIPv6, LabelDomain}},
 	},
 }
 

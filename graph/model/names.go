@@ -21,6 +21,13 @@ const (
 	LabelVulnerability = "Vulnerability"
 	LabelAgreement     = "Agreement"
 	LabelLegalAction   = "LegalAction"
+	LabelIndicator     = "Indicator"
+	LabelIPv4          = "IPv4Address"
+	LabelIPv6          = "IPv6Address"
+	LabelDomain        = "DomainName"
+	LabelURL           = "URL"
+	LabelFile          = "File"
+	LabelEmail         = "EmailAddress"
 )
 
 // Relationship types (REPORTED is ReportedType, declared with the other
@@ -45,4 +52,8 @@ const (
 	RelExploits       = "EXPLOITS"
 	RelSubtechniqueOf = "SUBTECHNIQUE_OF"
 	RelVariantOf      = "VARIANT_OF"
+	RelIndicates      = "INDICATES"
+	RelBasedOn        = "BASED_ON"
+	RelRelatedTo      = "RELATED_TO"
+	RelResolvesTo     = "RESOLVES_TO"
 )

@@ -285,7 +285,24 @@ func (g *generator) report(i int) model.Document {
 		a := g.agreements[n%nAgreements]
 		d.claim(model.RelViolated, campaign, a, fmt.Sprintf("%s violates the %s.", campaign.Name, a.Name))
 	}
+	// An indicator of the actor's command-and-control address (drawn
+	// without the random stream, so the rest of the corpus is what it was).
+	ip := c2Address(i)
+	ind := entity(model.LabelIndicator, fmt.Sprintf("%s C2 %s", actor.Name, ip),
+		map[string]any{"pattern": fmt.Sprintf("[ipv4-addr:value = '%s']", ip), "pattern_type": "stix", "valid_from": date + "T00:00:00Z"})
+	ipv4, _ := model.Declared.Node(model.LabelIPv4)
+	addr := model.Entity{UID: model.ObservableUID(ipv4, map[string]any{"value": ip}), Label: model.LabelIPv4, Name: ip, Quote: ip,
+		Properties: map[string]any{"value": ip}}
+	d.claim(model.RelBasedOn, ind, addr, ind.Properties["pattern"].(string))
+	d.claim(model.RelIndicates, ind, actor, fmt.Sprintf("%s operated a command-and-control server at %s.", actor.Name, ip))
 	return d.Document
+}
+
+// c2Address is report i's command-and-control address, in 198.18.0.0/15
+// (RFC 2544: reserved for benchmarks); reports share some.
+func c2Address(i int) string {
+	n := (i * 7919) % (1 << 15)
+	return fmt.Sprintf("198.%d.%d.%d", 18+n>>16, n>>8&0xff, n&0xff)
 }
 
 // doc builds a Document, mentioning each claim's ends once.
@@ -411,6 +428,7 @@ func Probes(size Size, seed int64) map[string]string {
 		"name":      member,
 		"from":      member,
 		"to":        victim,
+		"value":     c2Address(0),
 	}
 }
 

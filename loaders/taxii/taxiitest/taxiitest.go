@@ -2,8 +2,8 @@
 // tests: a real server of the protocol, with its memory backend, on a free
 // port of 127.0.0.1, seeded with the collections a test declares.
 //
-// medallion is a Python package; 'make taxii-server' installs the pinned
-// version into .venv-taxii/ at the repository's root, where Start finds it
+// medallion is a Python package; 'make python-tools' installs the pinned
+// version into .venv-tools/ at the repository's root, where Start finds it
 // (or THREATKG_MEDALLION names the medallion executable). Without it, tests
 // skip, unless THREATKG_REQUIRE_TAXII=1 (make test and CI set it), which
 // makes them fail instead. THREATKG_NO_SERVERS=1 (make unit) skips them.
@@ -21,6 +21,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/threatkg/threatkg/internal/pytools"
 )
 
 // Credentials of the server's one user.
@@ -55,37 +57,8 @@ func (s *Server) CollectionURL(id string) string {
 }
 
 // Medallion finds the medallion executable: THREATKG_MEDALLION, then
-// .venv-taxii/bin/medallion at the repository's root, then PATH.
-func Medallion() (string, bool) {
-	if p := os.Getenv("THREATKG_MEDALLION"); p != "" {
-		return p, true
-	}
-	if root, ok := repoRoot(); ok {
-		p := filepath.Join(root, ".venv-taxii", "bin", "medallion")
-		if _, err := os.Stat(p); err == nil {
-			return p, true
-		}
-	}
-	p, err := exec.LookPath("medallion")
-	return p, err == nil
-}
-
-func repoRoot() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
+// .venv-tools/bin/medallion at the repository's root, then PATH.
+func Medallion() (string, bool) { return pytools.Find("THREATKG_MEDALLION", "medallion") }
 
 // Start runs medallion with the collections, pageSize objects per page at
 // most, and stops it when the test ends.
@@ -97,7 +70,7 @@ func Start(t testing.TB, pageSize int, cols ...Collection) *Server {
 	}
 	if !ok {
 		if os.Getenv("THREATKG_REQUIRE_TAXII") == "1" {
-			t.Fatal("medallion (the TAXII 2.1 reference server) is not installed: run 'make taxii-server' (THREATKG_REQUIRE_TAXII=1)")
+			t.Fatal("medallion (the TAXII 2.1 reference server) is not installed: run 'make python-tools' (THREATKG_REQUIRE_TAXII=1)")
 		}
 		t.Skip("medallion is not installed ('make taxii-server'); skipping the TAXII tests")
 	}
