@@ -27,6 +27,7 @@ build: ## build bin/threatkg
 SEED := testdata/articles/apt10-2018-12-20
 ATTACK := testdata/stix/attack/menupass.json
 APT41 := testdata/articles/doj-apt41-2020
+IOCS := testdata/stix/indicators/menupass-iocs.json
 
 demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer canned queries
 	@set -a; . .neo4j/env; set +a; \
@@ -44,6 +45,9 @@ demo: neo4j ## local Neo4j, load the seed article and ATT&CK's APT10, answer can
 	step "threatkg query campaign-timeline"; $(BIN) query campaign-timeline; \
 	step "threatkg query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'"; \
 	$(BIN) query shortest-path --param from='Zhu Hua' --param to='U.S. Department of Justice'; \
+	step "threatkg load $(IOCS)  (indicators tied to menuPass; documentation addresses)"; $(BIN) load $(IOCS) >/dev/null; \
+	step "threatkg query observable-actors --param value='hxxp://update.c2[.]example/news.php'  (which actor is this URL tied to?)"; \
+	$(BIN) query observable-actors --param value='hxxp://update.c2[.]example/news.php'; \
 	step "threatkg extract $(APT41)/article.txt --eval ...  (drafting annotations from text, measured)"; \
 	$(BIN) extract $(APT41)/article.txt --eval $(APT41)/annotations.yaml | sed -n '1,5p'; \
 	step "threatkg extract --eval-corpus testdata/annoctr/dev  (measured on vendor reports nobody here wrote: AnnoCTR)"; \

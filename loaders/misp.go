@@ -175,6 +175,18 @@ func ReadGalaxy(name string, data []byte, m model.Model) (model.Document, error)
 	if err := ps.err(); err != nil {
 		return model.Document{}, err
 	}
+	return r.finish(m)
+}
+
+type galaxyReader struct {
+	doc    model.Document
+	seen   map[string]int // entity uid -> index
+	claims map[string]bool
+	skip   map[string]int // reason -> count
+}
+
+// finish records what was skipped and checks the document.
+func (r *galaxyReader) finish(m model.Model) (model.Document, error) {
 	for reason, n := range r.skip {
 		r.doc.Source.Skipped = append(r.doc.Source.Skipped, fmt.Sprintf("%d %s", n, reason))
 	}
@@ -183,13 +195,6 @@ func ReadGalaxy(name string, data []byte, m model.Model) (model.Document, error)
 		return model.Document{}, err
 	}
 	return r.doc, nil
-}
-
-type galaxyReader struct {
-	doc    model.Document
-	seen   map[string]int // entity uid -> index
-	claims map[string]bool
-	skip   map[string]int // reason -> count
 }
 
 func (r *galaxyReader) addEntity(e model.Entity) {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -188,14 +187,7 @@ func ReadMISPEvent(name string, data []byte, m model.Model) (model.Document, err
 		}
 		r.unit(o.UUID, o.Name, o.Attribute, o.Comment, append(tied, own...))
 	}
-	for reason, n := range r.skip {
-		r.doc.Source.Skipped = append(r.doc.Source.Skipped, fmt.Sprintf("%d %s", n, reason))
-	}
-	sort.Strings(r.doc.Source.Skipped)
-	if err := m.CheckDocument(r.doc); err != nil {
-		return model.Document{}, err
-	}
-	return r.doc, nil
+	return r.finish(m)
 }
 
 type mispReader struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,14 +10,16 @@ import (
 
 const threatActorGalaxy = "../../testdata/catalogues/misp-galaxy/threat-actor.json.gz"
 
-// TestMISPGalaxyJoinsATTACKAndTheArticle: MISP's APT10 cluster is the
-// article's APT10 (same name) and resolution links it to ATT&CK's
-// menuPass; its victims and sponsor reach the actor's profile, with the
-// galaxy as their source. A second load of the galaxy changes nothing.
+// TestMISPGalaxyJoinsATTACKAndTheArticle: after the seed article, the
+// Enterprise ATT&CK subset and the threat-actor galaxy, MISP's APT10
+// cluster is the article's APT10 (same name) and resolution links it to
+// ATT&CK's menuPass; "Stone Panda" has one profile with the article's
+// members, ATT&CK's techniques and MISP's victims and sponsor, the galaxy
+// among its sources. A second load of the galaxy changes nothing.
 func TestMISPGalaxyJoinsATTACKAndTheArticle(t *testing.T) {
 	c := graphtest.OpenClean(t)
 	env := envOf(graphtest.Get(t).Config)
-	for _, src := range []string{seedArticle, menupassBundle, threatActorGalaxy} {
+	for _, src := range []string{seedArticle, attackSubset, threatActorGalaxy} {
 		if code, _, errOut := runCLI(t, env, "", "load", src); code != exitOK {
 			t.Fatalf("load %s: exit %d: %s", src, code, errOut)
 		}
@@ -36,6 +39,20 @@ func TestMISPGalaxyJoinsATTACKAndTheArticle(t *testing.T) {
 	joined := strings.Join(victims, "; ")
 	if !strings.Contains(joined, "Japan") || !strings.Contains(joined, "Sweden") {
 		t.Errorf("victims lack MISP's Japan and Sweden: %s", joined)
+	}
+	// One profile: the article's members, ATT&CK's techniques, MISP's
+	// sponsor country, with the galaxy among its sources.
+	profile := rows[0]
+	list := func(col string) string {
+		var out []string
+		for _, v := range profile[col].([]any) {
+			out = append(out, fmt.Sprint(v))
+		}
+		return strings.Join(out, "; ")
+	}
+	if !strings.Contains(list("members"), "Zhu Hua") || profile["techniques_count"].(float64) < 40 ||
+		!strings.Contains(list("sponsors"), "China") || !strings.Contains(list("sources"), "MISP galaxy Threat Actor") {
+		t.Errorf("the profile lacks the article's members, ATT&CK's techniques or MISP's sponsor and source: %v", profile)
 	}
 	prov := queryJSON(t, env, "provenance", "--param", "name=APT10")
 	found := false
@@ -67,7 +84,7 @@ const sednitEvent = "../../testdata/misp/sednit-2017-12-21.json"
 func TestMISPEventTiesIndicatorsToATTACK(t *testing.T) {
 	c := graphtest.OpenClean(t)
 	env := envOf(graphtest.Get(t).Config)
-	for _, src := range []string{"../../testdata/stix/attack/enterprise-attack-subset.json.gz", sednitEvent} {
+	for _, src := range []string{attackSubset, sednitEvent} {
 		if code, _, errOut := runCLI(t, env, "", "load", src); code != exitOK {
 			t.Fatalf("load %s: exit %d: %s", src, code, errOut)
 		}

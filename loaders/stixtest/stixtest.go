@@ -79,7 +79,7 @@ func Validate(t testing.TB, data []byte) Report {
 	if err != nil && len(r.Errors) == 0 {
 		r.Errors = append(r.Errors, Finding{Msg: "stix2_validator exited " + err.Error() + ":\n" + r.Output})
 	}
-	if r.Valid == false && len(r.Errors) == 0 {
+	if !r.Valid && len(r.Errors) == 0 {
 		r.Errors = append(r.Errors, Finding{Msg: "stix2_validator did not say the file is valid:\n" + r.Output})
 	}
 	return r
