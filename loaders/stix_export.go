@@ -247,7 +247,7 @@ func stixEntity(e model.Entity, created string) (map[string]any, error) {
 // stixObservable writes an observable as a STIX cyber-observable: its
 // value (or a file's hashes and name) and nothing else, so that its id is
 // STIX's deterministic id of what it holds. (What sources say of it is in
-// the reports' x_threatkg_quotes and the claims.)
+// the reports' quotes and the claims.)
 func stixObservable(e model.Entity, typ string) map[string]any {
 	o := map[string]any{"type": typ, "spec_version": "2.1", "id": e.UID}
 	if e.Label != model.LabelFile {
