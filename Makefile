@@ -16,7 +16,7 @@ BENCH_NEO4J := NEO4J_LOCAL_HOME=$(CURDIR)/.neo4j-bench NEO4J_BOLT_PORT=7689 NEO4
 BENCH_RUNS ?= 1000
 
 .DEFAULT_GOAL := help
-.PHONY: help build demo test e2e fuzz vet unit bench bench-large bench-go bench-neo4j bench-neo4j-stop neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean taxii-server python-tools
+.PHONY: help build demo test e2e fuzz vet unit bench bench-large bench-go bench-neo4j bench-neo4j-stop neo4j neo4j-stop neo4j-status neo4j-logs neo4j-env test-neo4j test-neo4j-stop clean taxii-server python-tools test-docker
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ fuzz: ## fuzz the annotation and STIX parsers and the extractor (FUZZTIME execut
 	$(GO) test $(FUZZFLAGS) -fuzz='^FuzzReadArticle$$' ./loaders/
 	$(GO) test $(FUZZFLAGS) -fuzz='^FuzzReadSTIX$$' ./loaders/
 	$(GO) test $(FUZZFLAGS) -fuzz='^FuzzExtract$$' ./loaders/extract/
+
+test-docker: vet test-neo4j ## the integration tests of graph (and cmd/threatkg's end-to-end ones) through testcontainers-go and Docker: starts dockerd if no engine answers, builds threatkg's stand-in image (no registry needed; THREATKG_NEO4J_IMAGE to use another)
+	@GO=$(GO) scripts/docker/test-docker.sh
 
 e2e: vet test-neo4j ## the browser tests (headless Chromium); refreshes docs/browser-apt10.png
 	@set -a; . .neo4j-test/env; set +a; \

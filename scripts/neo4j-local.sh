@@ -23,6 +23,10 @@
 #   THREATKG_BIN       threatkg binary that makes the Browser style and tour (default: bin/threatkg)
 #   NEO4J_BOLT_TLS     1: Bolt also accepts TLS, with a self-signed certificate made
 #                      here (connect with neo4j+ssc:// or bolt+ssc://)
+#   NEO4J_LOCAL_DOCKER 1: run the server as a Docker container instead (start, stop,
+#                      status, logs, env): the image THREATKG_NEO4J_IMAGE (default
+#                      neo4j:5.26-community), the same ports, password file, data
+#                      folder and env file
 # See docs/neo4j-local.md for what each step does and why.
 set -euo pipefail
 
@@ -307,6 +311,57 @@ import_csv() {
   grep -E '^(IMPORT DONE|  [0-9]+ (nodes|relationships|properties)|Peak memory)' "$dir/import.log" | sed 's/^ *//' | sed 's/^/neo4j-local: /' >&2 || true
 }
 
+# The Docker route (NEO4J_LOCAL_DOCKER=1): the official image, or any image
+# with its contract (threatkg's stand-in, scripts/docker), published on
+# 127.0.0.1 with the same ports, password file, data folder and env file.
+image=${THREATKG_NEO4J_IMAGE:-neo4j:5.26-community}
+container=threatkg-neo4j-$bolt_port
+docker_running() { [[ $(docker inspect -f '{{.State.Running}}' "$container" 2>/dev/null) == true ]]; }
+docker_start() {
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 || die "NEO4J_LOCAL_DOCKER=1, but no Docker engine answers; start Docker, or unset NEO4J_LOCAL_DOCKER for the Maven route"
+  mkdir -p "$home/data"
+  if docker_running; then
+    say "already running (container $container, bolt://localhost:$bolt_port); reusing it"
+  else
+    for p in "$bolt_port" "$http_port"; do
+      port_open "$p" && die "port $p is already in use by another process; stop it, or set NEO4J_BOLT_PORT / NEO4J_HTTP_PORT"
+    done
+    if ! docker image inspect "$image" >/dev/null 2>&1 && ! docker pull -q "$image" >/dev/null 2>&1; then
+      die "cannot pull $image (no registry reachable?); build threatkg's stand-in with scripts/docker/build.sh and set THREATKG_NEO4J_IMAGE=threatkg/neo4j-standin:5.26, or use the Maven route (unset NEO4J_LOCAL_DOCKER)"
+    fi
+    local pw_file=$home/password
+    [[ -s $pw_file ]] || (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 >"$pw_file")
+    docker rm -f "$container" >/dev/null 2>&1 || true
+    local started_at=$SECONDS
+    docker run -d --name "$container" -p "127.0.0.1:$bolt_port:7687" -p "127.0.0.1:$http_port:7474" \
+      -e NEO4J_AUTH="neo4j/$(<"$pw_file")" -e NEO4J_server_memory_heap_max__size="$heap" \
+      -e NEO4J_server_memory_heap_initial__size="$heap" -e NEO4J_server_memory_pagecache_size="$pagecache" \
+      -e NEO4J_server_bolt_advertised__address="localhost:$bolt_port" -e NEO4J_server_http_advertised__address="localhost:$http_port" \
+      -v "$home/data:/data" "$image" >/dev/null || die "docker run $image failed"
+    say "starting Neo4j in container $container ($image)"
+    local deadline=$((SECONDS + start_timeout))
+    until port_open "$bolt_port" && curl -sf -o /dev/null "http://127.0.0.1:$http_port/"; do
+      docker_running || { docker logs --tail 30 "$container" >&2; die "the container exited during start-up (its log is above)"; }
+      ((SECONDS < deadline)) || die "Bolt did not answer on port $bolt_port within ${start_timeout}s (docker logs $container)"
+      sleep 0.5
+    done
+    say "ready in $((SECONDS - started_at))s: bolt://localhost:$bolt_port, Browser http://localhost:$http_port/browser/"
+  fi
+  write_env
+  cat "$home/env"
+}
+if [[ ${NEO4J_LOCAL_DOCKER:-} == 1 ]]; then
+  case "${1:-}" in
+    start) docker_start ;;
+    stop) docker rm -f "$container" >/dev/null 2>&1 && say "stopped container $container; data kept in $home/data" || say "not running" ;;
+    status) if docker_running; then echo "running (container $container, bolt://localhost:$bolt_port)"; else echo "not running"; exit 1; fi ;;
+    logs) if [[ -n ${TAIL:-} ]]; then docker logs --tail "$TAIL" "$container"; else docker logs "$container"; fi ;;
+    env) [[ -f $home/env ]] || die "no $home/env yet; start the server with: NEO4J_LOCAL_DOCKER=1 make neo4j"; cat "$home/env" ;;
+    *) die "NEO4J_LOCAL_DOCKER=1 supports start, stop, status, logs and env" ;;
+  esac
+  exit 0
+fi
+
 case "${1:-}" in
   start) start ;;
   import) import_csv "${2:-}" ;;
@@ -320,6 +375,6 @@ case "${1:-}" in
     [[ -f $home/env ]] || die "no $home/env yet; start the server with: make neo4j"
     cat "$home/env" ;;
   *)
-    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2 ;;
 esac

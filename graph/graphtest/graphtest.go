@@ -4,7 +4,9 @@
 //  1. NEO4J_URI (with NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE) when set;
 //     `make test` sets them for its own local server (.neo4j-test, port 7688);
 //  2. otherwise a Neo4j 5.26 container started with testcontainers-go, when a
-//     Docker engine answers;
+//     Docker engine answers: the image THREATKG_NEO4J_IMAGE names, by default
+//     the official neo4j:5.26-community. The package's TestMain (Main)
+//     terminates it when the tests end, so no reaper (Ryuk) is needed;
 //  3. otherwise the test is skipped, except that it fails when CI=true or
 //     THREATKG_REQUIRE_NEO4J=1, so CI can never pass without running it.
 //
@@ -37,8 +39,26 @@ import (
 	"github.com/threatkg/threatkg/graph"
 )
 
-// Image is the Neo4j image the container route runs.
-const Image = "neo4j:5.26-community"
+// StandinImage is threatkg's stand-in for the official image, built
+// without a registry (scripts/docker/build.sh): the Maven route's jars,
+// threatkg's Browser assets packed in as that route packs them.
+const StandinImage = "threatkg/neo4j-standin:5.26"
+
+// DefaultImage is the Neo4j image the container route runs unless
+// THREATKG_NEO4J_IMAGE names another (another 5.x version, an enterprise
+// image, or threatkg's stand-in, scripts/docker).
+const DefaultImage = "neo4j:5.26-community"
+
+// ImageEnv names the image the container route runs.
+const ImageEnv = "THREATKG_NEO4J_IMAGE"
+
+// Image is the image the container route runs.
+func Image() string {
+	if img := strings.TrimSpace(os.Getenv(ImageEnv)); img != "" {
+		return img
+	}
+	return DefaultImage
+}
 
 // sentinelIndex marks a database as the tests' own: an index, so it adds no
 // node or relationship that a test would count.
@@ -49,12 +69,14 @@ type Server struct {
 	Config graph.Config
 	// HTTPURL is the server's HTTP address (Neo4j Browser), "" if unknown.
 	HTTPURL string
-	// Source says where the server came from: "NEO4J_URI" or "testcontainers".
+	// Source says where the server came from: "NEO4J_URI", or
+	// "testcontainers IMAGE".
 	Source string
 }
 
 var (
 	once      sync.Once
+	container *tcneo4j.Neo4jContainer // the container setup started, if any
 	server    Server
 	setupErr  error
 	claimOnce sync.Once
@@ -104,11 +126,15 @@ func setup() (Server, error) {
 		return Server{}, fmt.Errorf("NEO4J_URI is not set and Docker is not available (%s)", reason)
 	}
 	password := randomPassword()
-	// The container is removed by testcontainers' reaper when this test
-	// process exits: Get has no end of its own to terminate it from.
-	ctr, err := tcneo4j.Run(ctx, Image, tcneo4j.WithAdminPassword(password))
+	img := Image()
+	started := time.Now()
+	// Main terminates the container when the package's tests end.
+	ctr, err := tcneo4j.Run(ctx, img, tcneo4j.WithAdminPassword(password))
+	if ctr != nil {
+		container = ctr
+	}
 	if err != nil {
-		return Server{}, fmt.Errorf("start %s container: %w", Image, err)
+		return Server{}, fmt.Errorf("start %s container: %w", img, err)
 	}
 	uri, err := ctr.BoltUrl(ctx)
 	if err != nil {
@@ -119,7 +145,28 @@ func setup() (Server, error) {
 		return Server{}, fmt.Errorf("container http address: %w", err)
 	}
 	cfg := graph.Config{URI: uri, Username: "neo4j", Password: password, Database: graph.DefaultDatabase}
-	return Server{Config: cfg, HTTPURL: httpURL, Source: "testcontainers"}, nil
+	// make test-docker asserts that every package's tests got this line.
+	fmt.Fprintf(os.Stderr, "graphtest: Neo4j from testcontainers (%s) at %s, ready in %s\n", img, uri, time.Since(started).Round(100*time.Millisecond))
+	return Server{Config: cfg, HTTPURL: httpURL, Source: "testcontainers " + img}, nil
+}
+
+// Main runs a package's tests and then terminates the container they
+// shared, if one was started: a package whose tests use graphtest calls
+// it from TestMain. (testcontainers' reaper would remove it too, but the
+// reaper is an image that machines without a registry cannot pull.)
+func Main(m *testing.M) {
+	code := m.Run()
+	if container != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if err := container.Terminate(ctx); err != nil {
+			fmt.Fprintf(os.Stderr, "graphtest: terminate the Neo4j container: %v\n", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+		cancel()
+	}
+	os.Exit(code)
 }
 
 // dockerUnavailable returns why no Docker engine can be used, or "".
