@@ -129,7 +129,13 @@ func setup() (Server, error) {
 	img := Image()
 	started := time.Now()
 	// Main terminates the container when the package's tests end.
-	ctr, err := tcneo4j.Run(ctx, img, tcneo4j.WithAdminPassword(password))
+	opts := []testcontainers.ContainerCustomizer{tcneo4j.WithAdminPassword(password)}
+	// An enterprise image starts only once its licence is accepted; that is
+	// the user's decision, passed on from the environment, never made here.
+	if v := os.Getenv("NEO4J_ACCEPT_LICENSE_AGREEMENT"); v != "" {
+		opts = append(opts, testcontainers.WithEnv(map[string]string{"NEO4J_ACCEPT_LICENSE_AGREEMENT": v}))
+	}
+	ctr, err := tcneo4j.Run(ctx, img, opts...)
 	if ctr != nil {
 		container = ctr
 	}

@@ -44,9 +44,9 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   say "base image ready in $((SECONDS - started))s"
 fi
 
-# What the stand-in is made of: the jars (names and sizes), the entrypoint
-# and the Dockerfile.
-digest=$( (cd "$lib" && ls -l -- *.jar | awk '{print $5, $9}'; sha256sum "$here/entrypoint.sh" "$here/Dockerfile" | cut -c1-64) | sha256sum | cut -c1-16)
+# What the stand-in is made of: the jars (the Browser jar holds threatkg's
+# assets, which change with the model), the entrypoint and the Dockerfile.
+digest=$( (cd "$lib" && sha256sum -- *.jar; sha256sum "$here/entrypoint.sh" "$here/Dockerfile" | cut -c1-64) | sha256sum | cut -c1-16)
 if [[ $(docker image inspect -f '{{index .Config.Labels "threatkg.digest"}}' "$image" 2>/dev/null || true) == "$digest" ]]; then
   say "$image is current (digest $digest)"
   exit 0

@@ -58,7 +58,7 @@ cmd_tests=${CMD_TESTS:-'^(TestCannedQueriesGolden|TestIndicatorsLoadAndLookUp|Te
 run_tests() {
   env -u NEO4J_URI -u NEO4J_USERNAME -u NEO4J_PASSWORD -u NEO4J_DATABASE -u NEO4J_HTTP_URL \
     TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 TESTCONTAINERS_RYUK_DISABLED=true \
-    THREATKG_NEO4J_IMAGE="$image" THREATKG_REQUIRE_NEO4J=1 \
+    THREATKG_NEO4J_IMAGE="$image" THREATKG_REQUIRE_NEO4J=1 THREATKG_REQUIRE_STIX_VALIDATOR=1 \
     ${GO:-go} test -count=1 -timeout 20m -v "$@" 2>&1 | tee -a "$log_dir/test.log"
   return "${PIPESTATUS[0]}"
 }
