@@ -128,7 +128,6 @@ func setup() (Server, error) {
 	password := randomPassword()
 	img := Image()
 	started := time.Now()
-	// Main terminates the container when the package's tests end.
 	opts := []testcontainers.ContainerCustomizer{tcneo4j.WithAdminPassword(password)}
 	// An enterprise image starts only once its licence is accepted; that is
 	// the user's decision, passed on from the environment, never made here.
@@ -137,7 +136,7 @@ func setup() (Server, error) {
 	}
 	ctr, err := tcneo4j.Run(ctx, img, opts...)
 	if ctr != nil {
-		container = ctr
+		container = ctr // Main terminates it when the package's tests end
 	}
 	if err != nil {
 		return Server{}, fmt.Errorf("start %s container: %w", img, err)
