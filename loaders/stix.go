@@ -360,7 +360,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 	bundle := model.Document{Source: r.source(objects, bundleID, data), External: map[string]string{}}
 	entityAt := map[string]int{} // entity uid -> its index in bundle.Entities
 	var reports []*placedObject
-	for _, id := range sortedIDs(r.byID) {
+	for _, id := range sortedKeys(r.byID) {
 		p := r.byID[id]
 		o := p.obj
 		switch {
@@ -397,7 +397,7 @@ func (r *stixReader) read(objects []placedObject, bundleID string, data []byte) 
 	unresolved := map[string][]Problem{}
 	attributed := map[string][]model.Claim{} // report id -> its claims
 	stated := map[[3]string]bool{}           // type, from, to of the claims relationships state
-	for _, id := range sortedIDs(r.byID) {
+	for _, id := range sortedKeys(r.byID) {
 		p := r.byID[id]
 		o := p.obj
 		if o.Type != "relationship" {
@@ -984,14 +984,6 @@ func semverLess(a, b string) bool {
 	return len(pa) < len(pb)
 }
 
-func sortedIDs(m map[string]*placedObject) []string {
-	ids := make([]string, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
 
 func jsonErrorPosition(data []byte, err error) (int, int) {
 	var syn *json.SyntaxError

@@ -226,7 +226,7 @@ func (r *stixReader) derivedClaims(bundle *model.Document, entityAt map[string]i
 		stated[[3]string{typ, from, to}] = true
 		bundle.Claims = append(bundle.Claims, model.Claim{UID: model.ClaimUID(typ, from, to, src), Type: typ, From: from, To: to, Quote: quote})
 	}
-	for _, id := range sortedIDs(r.byID) {
+	for _, id := range sortedKeys(r.byID) {
 		o := r.byID[id].obj
 		label, ok := r.labels[id]
 		if !ok {
@@ -264,6 +264,7 @@ func (r *stixReader) derivedClaims(bundle *model.Document, entityAt map[string]i
 	}
 }
 
+// sortedKeys are a map's keys in order (object ids, hash names).
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
