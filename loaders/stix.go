@@ -984,7 +984,6 @@ func semverLess(a, b string) bool {
 	return len(pa) < len(pb)
 }
 
-
 func jsonErrorPosition(data []byte, err error) (int, int) {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
